@@ -1,0 +1,315 @@
+import math
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.html import strip_tags
+from django.utils.text import slugify
+
+from .sanitize import add_heading_anchors, clean_html
+
+WORDS_PER_MINUTE = 230
+H2_RE = re.compile(r'<h2 id="([^"]+)">(.*?)</h2>', re.DOTALL)
+
+
+class Category(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(
+        blank=True, help_text="One or two sentences shown at the top of the category page."
+    )
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Categories are listed in the navigation in this order."
+    )
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:category", kwargs={"slug": self.slug})
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=60, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:tag", kwargs={"slug": self.slug})
+
+
+class Author(models.Model):
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True)
+    credentials = models.CharField(
+        max_length=120, blank=True, help_text='Qualifications shown after the name, e.g. "MD, neurologist".'
+    )
+    bio = models.TextField(blank=True, help_text="A short biography in plain text.")
+    photo = models.ImageField(upload_to="authors/", blank=True, width_field="photo_width", height_field="photo_height")
+    photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="author",
+        help_text="The staff account of this author or reviewer, if they have one.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:author", kwargs={"slug": self.slug})
+
+    @property
+    def name_with_credentials(self):
+        return f"{self.name}, {self.credentials}" if self.credentials else self.name
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """The single rule for what readers can see."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def for_listing(self):
+        return self.select_related("category").prefetch_related("authors")
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        IN_REVIEW = "review", "In review"
+        PUBLISHED = "published", "Published"
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True, help_text="The last part of the article's address.")
+    standfirst = models.TextField(
+        max_length=400, help_text="The summary under the title, also used in lists and feeds (at most 400 characters)."
+    )
+    body = models.TextField(blank=True, help_text="Use “Heading 2” for sections: they make the table of contents.")
+    hero_image = models.ImageField(
+        upload_to="articles/hero/%Y/%m/", blank=True, width_field="hero_width", height_field="hero_height"
+    )
+    hero_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    hero_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    hero_alt = models.CharField(
+        "hero image alt text",
+        max_length=250,
+        blank=True,
+        help_text="Describe the image for readers who cannot see it. Required with a hero image.",
+    )
+    hero_caption = models.CharField(max_length=250, blank=True)
+    hero_credit = models.CharField(max_length=120, blank=True, help_text="Photographer or source.")
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="articles")
+    tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
+    authors = models.ManyToManyField(Author, related_name="articles")
+    medical_reviewer = models.ForeignKey(
+        Author,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reviewed_articles",
+        help_text="The qualified reviewer who checked the medical content.",
+    )
+    last_reviewed = models.DateField("last medically reviewed", null=True, blank=True)
+    seo_title = models.CharField(
+        "SEO title", max_length=70, blank=True, help_text="For search engines; the title is used when empty."
+    )
+    seo_description = models.CharField(
+        "SEO description",
+        max_length=160,
+        blank=True,
+        help_text="For search engines; the standfirst is used when empty.",
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        "publication time",
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="A time in the future schedules the article: it goes live by itself at that time.",
+    )
+    featured = models.BooleanField(default=False, help_text="Featured articles lead the home page.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        permissions = [("review_article", "Can mark an article medically reviewed")]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="article_status_pub_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="article_published_has_time",
+                violation_error_message="A published article needs a publication time.",
+            ),
+            models.CheckConstraint(
+                condition=Q(hero_image="") | ~Q(hero_alt=""),
+                name="article_hero_has_alt",
+                violation_error_message="A hero image needs alt text.",
+            ),
+            models.CheckConstraint(
+                condition=Q(medical_reviewer__isnull=True, last_reviewed__isnull=True)
+                | Q(medical_reviewer__isnull=False, last_reviewed__isnull=False),
+                name="article_review_has_reviewer_and_date",
+                violation_error_message="A medical review needs both the reviewer and the date.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.body = add_heading_anchors(clean_html(self.body))
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        if not self.slug:
+            self.slug = slugify(self.title)[:200]
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def is_published(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def state(self):
+        """Live, scheduled or not published, as editors think of it."""
+        if self.is_published():
+            return "live"
+        if self.status == self.Status.PUBLISHED:
+            return "scheduled"
+        return self.get_status_display().lower()
+
+    @property
+    def was_updated(self):
+        return bool(self.published_at) and self.updated_at.date() > self.published_at.date()
+
+    @cached_property
+    def table_of_contents(self):
+        return [(anchor, strip_tags(text).strip()) for anchor, text in H2_RE.findall(self.body)]
+
+    @cached_property
+    def reading_minutes(self):
+        words = len(strip_tags(self.body).split())
+        return max(1, math.ceil(words / WORDS_PER_MINUTE))
+
+    @property
+    def meta_title(self):
+        return self.seo_title or self.title
+
+    @property
+    def meta_description(self):
+        return self.seo_description or self.standfirst[:160]
+
+
+class Reference(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="references")
+    position = models.PositiveSmallIntegerField(default=0)
+    citation = models.TextField(help_text="The citation as it should read, e.g. authors, title, journal, year.")
+    url = models.URLField("URL", max_length=500, blank=True)
+    doi = models.CharField(
+        "DOI",
+        max_length=200,
+        blank=True,
+        validators=[RegexValidator(r"^10\.\d{4,9}/\S+$", "Enter a DOI such as 10.1161/STROKEAHA.120.029.")],
+    )
+    pmid = models.CharField(
+        "PMID",
+        max_length=12,
+        blank=True,
+        validators=[RegexValidator(r"^\d{1,10}$", "A PubMed ID is a number.")],
+    )
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.citation[:80]
+
+    @property
+    def doi_url(self):
+        return f"https://doi.org/{self.doi}" if self.doi else ""
+
+    @property
+    def pmid_url(self):
+        return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/" if self.pmid else ""
+
+
+def validate_link(value):
+    if not (value.startswith("/") and not value.startswith("//")) and not re.match(r"^https?://", value):
+        raise ValidationError("Enter a path on this site (such as /quote/) or an http(s) URL.", code="invalid_link")
+
+
+class SiteBlock(models.Model):
+    """Site-wide copy that editors manage: the medical disclaimer and the calls to action."""
+
+    class Kind(models.TextChoices):
+        DISCLAIMER = "disclaimer", "Medical disclaimer"
+        QUOTE_CTA = "quote_cta", "Free quote call to action"
+        PROMO = "promo", "Certification promo"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices, unique=True)
+    title = models.CharField(max_length=120, blank=True)
+    body = models.TextField(blank=True)
+    link_text = models.CharField(max_length=80, blank=True)
+    link_url = models.CharField(
+        "link URL", max_length=300, blank=True, validators=[validate_link], help_text="A full URL or a path on this site such as /quote/."
+    )
+    is_active = models.BooleanField("shown", default=True)
+
+    class Meta:
+        ordering = ["kind"]
+
+    def __str__(self):
+        return self.get_kind_display()
+
+    def save(self, *args, **kwargs):
+        self.body = clean_html(self.body)
+        super().save(*args, **kwargs)
+
+
+class EditorImage(models.Model):
+    """An image uploaded from the rich-text editor, kept re-encoded and stripped of metadata."""
+
+    image = models.ImageField(upload_to="editor/%Y/%m/", width_field="width", height_field="height")
+    width = models.PositiveIntegerField(editable=False)
+    height = models.PositiveIntegerField(editable=False)
+    original_name = models.CharField(max_length=255, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, editable=False)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+
+    def __str__(self):
+        return self.original_name or self.image.name

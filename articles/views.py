@@ -1,0 +1,110 @@
+import logging
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404
+from django.utils.cache import add_never_cache_headers
+from django.views.decorators.http import require_POST
+from django.views.generic import DetailView, ListView
+
+from .images import process_image
+from .models import Article, Author, Category, EditorImage, Tag
+
+logger = logging.getLogger(__name__)
+
+
+def can_preview(user):
+    return user.is_active and user.is_staff and user.has_perm("articles.view_article")
+
+
+class ArticleListMixin:
+    paginate_by = settings.ARTICLES_PER_PAGE
+
+    def get_queryset(self):
+        return Article.objects.published().for_listing()
+
+
+class HomeView(ArticleListMixin, ListView):
+    template_name = "articles/home.html"
+    featured_count = 3
+
+    def get_queryset(self):
+        self.featured = list(super().get_queryset().filter(featured=True)[: self.featured_count])
+        return super().get_queryset().exclude(pk__in=[article.pk for article in self.featured])
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(featured=self.featured, **kwargs)
+
+
+class ArchiveView(ArticleListMixin, ListView):
+    template_name = "articles/article_list.html"
+    extra_context = {"heading": "All articles"}
+
+
+class FilteredListView(ArticleListMixin, ListView):
+    """An article list for one category, author or tag, named by the slug in the URL."""
+
+    filter_model = None
+    filter_field = None
+
+    def get_queryset(self):
+        self.object = get_object_or_404(self.filter_model, slug=self.kwargs["slug"])
+        return super().get_queryset().filter(**{self.filter_field: self.object})
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(object=self.object, **kwargs)
+
+
+class CategoryView(FilteredListView):
+    filter_model = Category
+    filter_field = "category"
+    template_name = "articles/category_detail.html"
+
+
+class AuthorView(FilteredListView):
+    filter_model = Author
+    filter_field = "authors"
+    template_name = "articles/author_detail.html"
+
+
+class TagView(FilteredListView):
+    filter_model = Tag
+    filter_field = "tags"
+    template_name = "articles/tag_detail.html"
+
+
+class ArticleDetailView(DetailView):
+    """The public article page; staff who may view articles also see drafts and scheduled ones here."""
+
+    def get_queryset(self):
+        articles = Article.objects.all() if can_preview(self.request.user) else Article.objects.published()
+        return articles.select_related("category", "medical_reviewer").prefetch_related(
+            "authors", "tags", "references"
+        )
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if not self.object.is_published():
+            add_never_cache_headers(response)
+            response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+
+@require_POST
+def editor_upload(request):
+    """Receive an image from CKEditor's upload (JSON protocol of CKEditor 4's uploadimage plugin)."""
+    user = request.user
+    if not (user.is_active and user.is_staff and user.has_perm("articles.add_editorimage")):
+        return JsonResponse({"uploaded": 0, "error": {"message": "You are not allowed to upload images."}}, status=403)
+    upload = request.FILES.get("upload")
+    if upload is None:
+        return JsonResponse({"uploaded": 0, "error": {"message": "No file was sent."}}, status=400)
+    try:
+        content = process_image(upload)
+    except ValidationError as error:
+        return JsonResponse({"uploaded": 0, "error": {"message": " ".join(error.messages)}}, status=400)
+    image = EditorImage(original_name=upload.name[:255], uploaded_by=user)
+    image.image.save(content.name, content, save=True)
+    logger.info("Editor image %s uploaded by user %s", image.image.name, user.pk)
+    return JsonResponse({"uploaded": 1, "fileName": image.image.name.rsplit("/", 1)[-1], "url": image.image.url})

@@ -1,0 +1,98 @@
+from datetime import timedelta
+
+import pytest
+from django.db import IntegrityError
+from django.utils import timezone
+
+from articles.models import Article, SiteBlock
+from tests.conftest import make_article, make_author
+
+pytestmark = pytest.mark.django_db
+
+
+def test_published_contains_only_published_articles_whose_time_has_come():
+    live = make_article()
+    make_article(status=Article.Status.DRAFT)
+    make_article(status=Article.Status.IN_REVIEW)
+    make_article(published_at=timezone.now() + timedelta(hours=1))
+    assert list(Article.objects.published()) == [live]
+
+
+def test_scheduled_article_goes_live_by_itself_when_its_time_comes():
+    article = make_article(published_at=timezone.now() + timedelta(seconds=60))
+    assert not article.is_published()
+    assert article.state == "scheduled"
+    Article.objects.filter(pk=article.pk).update(published_at=timezone.now() - timedelta(seconds=1))
+    article.refresh_from_db()
+    assert article.is_published()
+    assert list(Article.objects.published()) == [article]
+
+
+def test_publishing_without_a_time_stamps_it_now():
+    article = make_article(status=Article.Status.DRAFT)
+    article.status = Article.Status.PUBLISHED
+    article.save()
+    assert article.published_at is not None
+    assert article.is_published()
+
+
+def test_state_labels():
+    assert make_article().state == "live"
+    assert make_article(status=Article.Status.DRAFT).state == "draft"
+    assert make_article(status=Article.Status.IN_REVIEW).state == "in review"
+
+
+def test_database_refuses_a_published_article_without_a_time():
+    article = make_article()
+    with pytest.raises(IntegrityError):
+        Article.objects.filter(pk=article.pk).update(published_at=None)
+
+
+def test_database_refuses_a_hero_image_without_alt_text():
+    article = make_article()
+    with pytest.raises(IntegrityError):
+        Article.objects.filter(pk=article.pk).update(hero_image="articles/hero/x.jpg", hero_alt="")
+
+
+def test_database_refuses_a_review_date_without_a_reviewer():
+    article = make_article()
+    with pytest.raises(IntegrityError):
+        Article.objects.filter(pk=article.pk).update(last_reviewed=timezone.localdate())
+
+
+def test_table_of_contents_comes_from_h2_headings():
+    article = make_article(body="<h2>Why it <em>matters</em></h2><p>x</p><h3>Detail</h3><h2>Costs</h2>")
+    assert article.table_of_contents == [("why-it-matters", "Why it matters"), ("costs", "Costs")]
+
+
+def test_reading_time_counts_words():
+    article = make_article(body="<p>" + "word " * 700 + "</p>")
+    assert article.reading_minutes == 4
+    assert make_article(body="").reading_minutes == 1
+
+
+def test_seo_fields_fall_back_to_title_and_standfirst():
+    article = make_article(title="A title", standfirst="x" * 300)
+    assert article.meta_title == "A title"
+    assert article.meta_description == "x" * 160
+    article.seo_title, article.seo_description = "SEO", "Desc"
+    assert (article.meta_title, article.meta_description) == ("SEO", "Desc")
+
+
+def test_reviewer_credentials_are_shown_with_the_name():
+    assert make_author(name="Dr Ana Ruiz", credentials="MD, neurologist").name_with_credentials == "Dr Ana Ruiz, MD, neurologist"
+    assert make_author(name="Sam Lee").name_with_credentials == "Sam Lee"
+
+
+@pytest.mark.parametrize("link", ["javascript:alert(1)", "//evil.example", "ftp://x", "quote"])
+def test_site_block_link_must_be_a_path_or_http_url(link):
+    from django.core.exceptions import ValidationError
+
+    block = SiteBlock(kind=SiteBlock.Kind.PROMO, link_url=link)
+    with pytest.raises(ValidationError):
+        block.full_clean()
+
+
+def test_site_block_accepts_paths_and_https_urls():
+    SiteBlock(kind=SiteBlock.Kind.PROMO, link_url="/quote/").full_clean()
+    SiteBlock(kind=SiteBlock.Kind.QUOTE_CTA, link_url="https://example.org/cmtp").full_clean()

@@ -1,0 +1,89 @@
+import io
+import itertools
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.utils import timezone
+
+from articles.models import Article, Author, Category, Tag
+
+_counter = itertools.count(1)
+
+
+def make_category(*, name=None, **fields):
+    n = next(_counter)
+    name = name or f"Category {n}"
+    return Category.objects.create(name=name, slug=fields.pop("slug", f"category-{n}"), **fields)
+
+
+def make_author(*, name=None, **fields):
+    n = next(_counter)
+    name = name or f"Author {n}"
+    return Author.objects.create(name=name, slug=fields.pop("slug", f"author-{n}"), **fields)
+
+
+def make_tag(*, name=None):
+    n = next(_counter)
+    return Tag.objects.create(name=name or f"Tag {n}", slug=f"tag-{n}")
+
+
+def make_article(*, title=None, status=Article.Status.PUBLISHED, published_at=None, category=None, authors=None, tags=(), **fields):
+    n = next(_counter)
+    if status == Article.Status.PUBLISHED and published_at is None:
+        published_at = timezone.now() - timedelta(hours=n)
+    article = Article.objects.create(
+        title=title or f"Article {n}",
+        slug=fields.pop("slug", f"article-{n}"),
+        standfirst=fields.pop("standfirst", f"Standfirst of article {n}."),
+        body=fields.pop("body", "<h2>First section</h2><p>Some words.</p><h2>Second section</h2><p>More words.</p>"),
+        category=category or make_category(),
+        status=status,
+        published_at=published_at,
+        **fields,
+    )
+    article.authors.set(authors or [make_author()])
+    article.tags.set(tags)
+    return article
+
+
+@pytest.fixture
+def groups(db):
+    call_command("setup_groups", stdout=io.StringIO())
+    return {group.name: group for group in Group.objects.all()}
+
+
+def _staff(django_user_model, username, group=None, **extra):
+    user = django_user_model.objects.create_user(
+        username=username, password="correct-horse-battery", email=f"{username}@example.org", is_staff=True, **extra
+    )
+    if group:
+        user.groups.add(group)
+    return user
+
+
+@pytest.fixture
+def editor(django_user_model, groups):
+    return _staff(django_user_model, "editor", groups["Editors"])
+
+
+@pytest.fixture
+def reviewer(django_user_model, groups):
+    return _staff(django_user_model, "reviewer", groups["Medical reviewers"])
+
+
+@pytest.fixture
+def triage(django_user_model, groups):
+    return _staff(django_user_model, "triage", groups["Quote triage"])
+
+
+@pytest.fixture
+def superuser(django_user_model):
+    return django_user_model.objects.create_superuser(username="admin", password="correct-horse-battery", email="admin@example.org")
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
