@@ -1,0 +1,201 @@
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article, Reference
+from tests.articles.test_uploads import gps_exif, image_bytes
+from tests.conftest import make_article, make_author, make_category
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = reverse("admin:articles_article_changelist")
+ADD = reverse("admin:articles_article_add")
+
+
+def article_form(**overrides):
+    category, author = make_category(), make_author()
+    data = {
+        "title": "Knee replacement abroad",
+        "slug": "knee-replacement-abroad",
+        "standfirst": "Costs and recovery.",
+        "body": '<h2>Costs</h2><p onclick="steal()">Prices vary.</p><script>alert(1)</script>',
+        "category": category.pk,
+        "authors": [author.pk],
+        "status": Article.Status.DRAFT,
+        "references-TOTAL_FORMS": "1",
+        "references-INITIAL_FORMS": "0",
+        "references-MIN_NUM_FORMS": "0",
+        "references-MAX_NUM_FORMS": "1000",
+        "references-0-position": "1",
+        "references-0-citation": "Cochrane review of knee surgery, 2023.",
+        "references-0-url": "https://www.cochranelibrary.com/",
+        "references-0-doi": "",
+        "references-0-pmid": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_editor_sees_the_article_admin_with_ckeditor(client, editor):
+    client.force_login(editor)
+    response = client.get(ADD)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'data-type="ckeditortype"' in html
+    assert "ckeditor/ckeditor/ckeditor.js" in html and "articles/editor-upload.js" in html
+    assert "/editor/upload/" in html
+
+
+def test_editor_creates_an_article_whose_body_is_sanitised(client, editor):
+    client.force_login(editor)
+    response = client.post(ADD, article_form())
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else response
+    article = Article.objects.get()
+    assert article.body == '<h2 id="costs">Costs</h2><p>Prices vary.</p>'
+    assert article.references.get().citation.startswith("Cochrane")
+    assert not article.is_published()
+
+
+def test_hero_image_requires_alt_text_and_loses_its_metadata(client, editor):
+    client.force_login(editor)
+    hero = SimpleUploadedFile("hero.jpg", image_bytes(width=64, height=36, exif=gps_exif()), "image/jpeg")
+    response = client.post(ADD, article_form(hero_image=hero))
+    assert response.status_code == 200
+    assert "Describe the hero image" in response.content.decode()
+    assert not Article.objects.exists()
+
+    hero.seek(0)
+    response = client.post(ADD, article_form(hero_image=hero, hero_alt="A surgeon's hands"))
+    assert response.status_code == 302
+    article = Article.objects.get()
+    assert (article.hero_width, article.hero_height) == (64, 36)
+    with article.hero_image.open() as stored:
+        assert b"PhoneMaker" not in stored.read()
+
+
+def test_bad_hero_image_is_a_field_error_and_keeps_the_input(client, editor):
+    client.force_login(editor)
+    fake = SimpleUploadedFile("hero.jpg", b"<html>not an image</html>", "image/jpeg")
+    response = client.post(ADD, article_form(hero_image=fake, hero_alt="x"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Upload a valid image" in html or "not an image" in html
+    assert 'value="Knee replacement abroad"' in html
+    assert not Article.objects.exists()
+
+
+def test_bad_reference_identifiers_are_refused(client, editor):
+    client.force_login(editor)
+    response = client.post(ADD, article_form(**{"references-0-doi": "not-a-doi", "references-0-pmid": "12ab"}))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Enter a DOI" in html and "A PubMed ID is a number." in html
+
+
+def test_review_date_without_reviewer_is_refused(client, superuser):
+    client.force_login(superuser)
+    response = client.post(ADD, article_form(last_reviewed=timezone.localdate().isoformat()))
+    assert response.status_code == 200
+    assert "Choose who reviewed the article." in response.content.decode()
+
+
+def test_editor_cannot_set_the_medical_review(client, editor):
+    client.force_login(editor)
+    reviewer = make_author()
+    response = client.post(ADD, article_form(medical_reviewer=reviewer.pk, last_reviewed="2026-01-01"))
+    assert response.status_code == 302
+    article = Article.objects.get()
+    assert article.medical_reviewer is None and article.last_reviewed is None
+
+
+def test_changelist_shows_visibility_and_filters_scheduled(client, editor):
+    live = make_article(title="Live one")
+    scheduled = make_article(title="Scheduled one", published_at=timezone.now() + timedelta(days=2))
+    make_article(title="Draft one", status=Article.Status.DRAFT)
+    client.force_login(editor)
+    html = client.get(CHANGELIST).content.decode()
+    assert 'class="state state-live">Live<' in html
+    assert 'class="state state-scheduled">Scheduled<' in html
+    assert 'class="state state-draft">Draft<' in html
+    response = client.get(CHANGELIST, {"state": "scheduled"})
+    assert list(response.context["cl"].result_list) == [scheduled]
+    response = client.get(CHANGELIST, {"state": "live"})
+    assert list(response.context["cl"].result_list) == [live]
+    response = client.get(CHANGELIST, {"q": "Scheduled"})
+    assert list(response.context["cl"].result_list) == [scheduled]
+
+
+def test_changelist_query_count_does_not_grow_with_articles(client, editor, django_assert_max_num_queries):
+    for _ in range(20):
+        make_article(authors=[make_author(), make_author()])
+    client.force_login(editor)
+    with django_assert_max_num_queries(16):
+        assert client.get(CHANGELIST).status_code == 200
+
+
+def test_bulk_publish_and_unpublish(client, editor):
+    draft = make_article(status=Article.Status.DRAFT)
+    scheduled_at = timezone.now() + timedelta(days=1)
+    in_review = make_article(status=Article.Status.IN_REVIEW, published_at=scheduled_at)
+    client.force_login(editor)
+    client.post(CHANGELIST, {"action": "publish", "_selected_action": [draft.pk, in_review.pk]})
+    draft.refresh_from_db()
+    in_review.refresh_from_db()
+    assert draft.is_published()
+    assert in_review.status == Article.Status.PUBLISHED and in_review.published_at == scheduled_at
+    client.post(CHANGELIST, {"action": "unpublish", "_selected_action": [draft.pk]})
+    draft.refresh_from_db()
+    assert draft.status == Article.Status.DRAFT and not draft.is_published()
+
+
+def test_reviewer_marks_articles_reviewed(client, reviewer):
+    profile = make_author(name="Dr Ana Ruiz", credentials="MD, neurologist", user=reviewer)
+    article = make_article()
+    client.force_login(reviewer)
+    response = client.post(CHANGELIST, {"action": "mark_reviewed", "_selected_action": [article.pk]}, follow=True)
+    assert "marked reviewed by Dr Ana Ruiz, MD, neurologist" in response.content.decode()
+    article.refresh_from_db()
+    assert article.medical_reviewer == profile and article.last_reviewed == timezone.localdate()
+
+
+def test_reviewer_without_author_profile_gets_a_clear_error(client, reviewer):
+    article = make_article()
+    client.force_login(reviewer)
+    response = client.post(CHANGELIST, {"action": "mark_reviewed", "_selected_action": [article.pk]}, follow=True)
+    assert "not linked to an author profile" in response.content.decode()
+    article.refresh_from_db()
+    assert article.medical_reviewer is None
+
+
+def test_editors_do_not_get_the_review_action(client, editor):
+    make_article()
+    client.force_login(editor)
+    actions = client.get(CHANGELIST).context["action_form"].fields["action"].choices
+    assert "mark_reviewed" not in [name for name, _ in actions]
+
+
+def test_preview_link_on_the_change_form(client, editor):
+    article = make_article(status=Article.Status.DRAFT)
+    client.force_login(editor)
+    html = client.get(reverse("admin:articles_article_change", args=[article.pk])).content.decode()
+    assert "Preview (only staff can see it)" in html and article.get_absolute_url() in html
+
+
+def test_triage_staff_cannot_reach_articles_admin(client, triage):
+    client.force_login(triage)
+    assert client.get(CHANGELIST).status_code == 403
+    assert client.get(ADD).status_code == 403
+
+
+def test_author_autocomplete_for_editors(client, editor):
+    make_author(name="Sam Writer")
+    client.force_login(editor)
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {"term": "Sam", "app_label": "articles", "model_name": "article", "field_name": "authors"},
+    )
+    assert response.status_code == 200
+    assert [item["text"] for item in response.json()["results"]] == ["Sam Writer"]

@@ -1,0 +1,55 @@
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+
+from articles.models import Author
+from tests.conftest import make_article, make_author
+
+pytestmark = pytest.mark.django_db
+
+
+def run(*args):
+    out = io.StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue()
+
+
+def test_setup_groups_gives_each_group_its_permissions(groups):
+    editors = set(groups["Editors"].permissions.values_list("codename", flat=True))
+    reviewers = set(groups["Medical reviewers"].permissions.values_list("codename", flat=True))
+    assert {"add_article", "change_article", "add_author", "change_category", "add_editorimage", "change_siteblock"} <= editors
+    assert "review_article" not in editors
+    assert "review_article" in reviewers and "delete_article" not in reviewers
+    assert not any(perm.content_type.app_label == "quotes" for perm in groups["Editors"].permissions.all())
+
+
+def test_setup_groups_is_idempotent(groups):
+    before = {name: group.permissions.count() for name, group in groups.items()}
+    run("setup_groups")
+    from django.contrib.auth.models import Group
+
+    assert {group.name: group.permissions.count() for group in Group.objects.all()} == before
+
+
+def test_demo_accounts_prints_passwords_once_and_links_the_reviewer(groups, settings):
+    settings.DEBUG = True
+    reviewer_profile = make_author(name="Dr Ana Ruiz", credentials="MD")
+    make_article(medical_reviewer=reviewer_profile, last_reviewed="2026-01-01")
+    first = run("demo_accounts")
+    assert "http://127.0.0.1:8000/admin/" in first
+    assert "admin " in first and "passwords are shown only this once" in first
+    User = get_user_model()
+    assert User.objects.get(username="admin").is_superuser
+    assert User.objects.get(username="editor").groups.get().name == "Editors"
+    assert Author.objects.get(user__username="reviewer") == reviewer_profile
+    second = run("demo_accounts")
+    assert "shown only this once" not in second and "changepassword" in second
+    assert User.objects.count() == 4
+
+
+def test_demo_accounts_refuse_to_run_without_debug(groups, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="local development only"):
+        run("demo_accounts")
