@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ckeditor",
+    "django_countries",
     "articles",
     "quotes",
 ]
@@ -203,3 +204,11 @@ LOGGING = {
 # CKEditor 4 is past end of life; SECURITY.md explains the risk and the
 # mitigations (server-side sanitising, staff-only editor and uploads).
 SILENCED_SYSTEM_CHECKS = ["ckeditor.W001"]
+
+# Treatment quote requests
+QUOTE_TRIAGE_EMAIL = os.environ.get("QUOTE_TRIAGE_EMAIL", "triage@localhost")
+QUOTE_SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+QUOTE_MIN_FILL_SECONDS = int(os.environ.get("QUOTE_MIN_FILL_SECONDS", "3"))
+QUOTE_FORM_MAX_AGE = 24 * 3600
+QUOTE_RATE_LIMIT = int(os.environ.get("QUOTE_RATE_LIMIT", "5"))  # requests per IP address ...
+QUOTE_RATE_WINDOW = int(os.environ.get("QUOTE_RATE_WINDOW", "3600"))  # ... in this many seconds

@@ -9,6 +9,7 @@ admin.site.index_title = "Editorial desk"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("quote/", include("quotes.urls")),
     path("", include("articles.urls")),
 ]
 

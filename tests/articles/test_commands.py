@@ -22,7 +22,10 @@ def test_setup_groups_gives_each_group_its_permissions(groups):
     assert {"add_article", "change_article", "add_author", "change_category", "add_editorimage", "change_siteblock"} <= editors
     assert "review_article" not in editors
     assert "review_article" in reviewers and "delete_article" not in reviewers
-    assert not any(perm.content_type.app_label == "quotes" for perm in groups["Editors"].permissions.all())
+    assert not any(perm.content_type.model == "quoterequest" for perm in groups["Editors"].permissions.all())
+    assert {"add_treatment", "change_destination"} <= editors
+    triage = set(groups["Quote triage"].permissions.values_list("codename", flat=True))
+    assert {"view_quoterequest", "change_quoterequest"} <= triage and not any("article" in c for c in triage)
 
 
 def test_setup_groups_is_idempotent(groups):

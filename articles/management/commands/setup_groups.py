@@ -2,7 +2,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-# Which models each group works with, and how. Editors never get quotes:
+# Which models each group works with, and how. Editors never get quote requests:
 # quote requests hold health data that only triage staff may see.
 ALL = ("add", "change", "delete", "view")
 GROUPS = {
@@ -16,6 +16,7 @@ GROUPS = {
             "editorimage": ("add", "change", "delete", "view"),
             "siteblock": ("change", "view"),
         },
+        "quotes": {"treatment": ALL, "destination": ALL},
     },
     "Medical reviewers": {
         "articles": {
@@ -27,7 +28,7 @@ GROUPS = {
         },
     },
     "Quote triage": {
-        "quotes": "__all__",
+        "quotes": {"quoterequest": ("change", "view", "delete"), "treatment": ("view",), "destination": ("view",)},
     },
 }
 
@@ -46,9 +47,6 @@ class Command(BaseCommand):
             permissions = Permission.objects.none()
             for app_label, models in apps.items():
                 app_permissions = Permission.objects.filter(content_type__app_label=app_label)
-                if models == "__all__":
-                    permissions |= app_permissions
-                    continue
                 codenames = [codename(action, model) for model, actions in models.items() for action in actions]
                 found = app_permissions.filter(codename__in=codenames)
                 missing = set(codenames) - set(found.values_list("codename", flat=True))

@@ -1,0 +1,106 @@
+import time
+import uuid
+
+from django import forms
+from django.conf import settings
+from django.core import signing
+
+from .models import Destination, QuoteRequest, Treatment
+
+CONSENT_VERSION = "2026-11"
+CONSENT_TEXT = (
+    "I agree that Medical Tourism Magazine may process the health information I give in this form to prepare "
+    "a treatment quote, and share it only with the clinics it asks for prices. I can withdraw this consent and "
+    "ask for my data to be erased at any time."
+)
+TOKEN_SALT = "quotes.form-token"
+
+
+def new_form_token():
+    return signing.dumps({"key": str(uuid.uuid4()), "t": time.time()}, salt=TOKEN_SALT)
+
+
+class QuoteRequestForm(forms.ModelForm):
+    treatment = forms.ModelChoiceField(
+        queryset=Treatment.objects.filter(is_active=True),
+        required=False,
+        empty_label="Other (describe below)",
+        help_text="Choose “Other” if your treatment is not listed.",
+    )
+    destinations = forms.ModelMultipleChoiceField(
+        queryset=Destination.objects.filter(is_active=True),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Preferred destinations",
+        help_text="Leave empty if you are open to suggestions.",
+    )
+    consent = forms.BooleanField(
+        label=CONSENT_TEXT,
+        required=True,
+        error_messages={"required": "We can only prepare a quote with your consent to process health information."},
+    )
+    # Honeypot: hidden from people, filled in by bots.
+    website = forms.CharField(required=False, label="Leave this field empty", max_length=200)
+    form_token = forms.CharField(widget=forms.HiddenInput, max_length=500)
+    article = forms.SlugField(widget=forms.HiddenInput, required=False, max_length=200)
+
+    class Meta:
+        model = QuoteRequest
+        fields = [
+            "name", "email", "phone", "country", "treatment", "treatment_other", "condition_summary",
+            "destinations", "budget", "travel_window", "contact_method",
+        ]  # fmt: skip
+        labels = {
+            "name": "Your name",
+            "email": "E-mail address",
+            "phone": "Phone number (optional)",
+            "treatment_other": "Other treatment",
+            "condition_summary": "Your condition in a few words",
+            "contact_method": "How should we contact you?",
+        }
+        help_texts = {
+            "condition_summary": "What has been diagnosed and what you are looking for (at most 2,000 characters). "
+            "Do not include documents here.",
+        }
+        widgets = {
+            "condition_summary": forms.Textarea(attrs={"rows": 6, "maxlength": 2000}),
+            "contact_method": forms.RadioSelect,
+            "budget": forms.Select,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["budget"].choices = [("", "Choose a budget")] + list(QuoteRequest.Budget.choices)
+        self.fields["travel_window"].choices = [("", "Choose when")] + list(QuoteRequest.TravelWindow.choices)
+        self.fields["name"].widget.attrs.update(autocomplete="name")
+        self.fields["email"].widget.attrs.update(autocomplete="email")
+        self.fields["phone"].widget.attrs.update(autocomplete="tel")
+        self.fields["website"].widget.attrs.update(autocomplete="off", tabindex="-1")
+
+    def clean_website(self):
+        if self.cleaned_data["website"]:
+            raise forms.ValidationError("Leave this field empty.", code="honeypot")
+        return ""
+
+    def clean_form_token(self):
+        try:
+            data = signing.loads(self.cleaned_data["form_token"], salt=TOKEN_SALT, max_age=settings.QUOTE_FORM_MAX_AGE)
+            self.submission_key = uuid.UUID(data["key"])
+            issued_at = float(data["t"])
+        except (signing.BadSignature, KeyError, TypeError, ValueError):
+            raise forms.ValidationError(
+                "This form has expired. Please check your details and send it again.", code="expired"
+            )
+        if time.time() - issued_at < settings.QUOTE_MIN_FILL_SECONDS:
+            raise forms.ValidationError(
+                "That was very quick. Please check your details, then send the form again.", code="too_fast"
+            )
+        return self.cleaned_data["form_token"]
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if not cleaned_data.get("treatment") and not cleaned_data.get("treatment_other", "").strip():
+            self.add_error("treatment_other", forms.ValidationError("Choose a treatment or describe it here.", code="required"))
+        if cleaned_data.get("contact_method") in {"phone", "whatsapp"} and not cleaned_data.get("phone"):
+            self.add_error("phone", forms.ValidationError("Give a phone number so that we can call you.", code="required"))
+        return cleaned_data

@@ -1,0 +1,71 @@
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from .models import QuoteRequest, new_reference
+
+logger = logging.getLogger(__name__)
+
+
+def submit_quote_request(*, data, destinations, submission_key, consent_version, source_article=None):
+    """
+    Save a quote request and notify the patient and the triage inbox after commit.
+
+    Returns ``(quote_request, created)``: a form submitted twice (double click,
+    browser resend) returns the request the first submission made.
+    """
+    existing = QuoteRequest.objects.filter(submission_key=submission_key).first()
+    if existing:
+        return existing, False
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            quote_request = QuoteRequest(
+                **data,
+                submission_key=submission_key,
+                consent_version=consent_version,
+                consented_at=now,
+                source_article=source_article,
+            )
+            quote_request.reference = _unique_reference(now.year)
+            quote_request.save()
+            quote_request.destinations.set(destinations)
+            transaction.on_commit(lambda: send_quote_request_emails(quote_request))
+    except IntegrityError:
+        # The same form arrived twice at once: the other submission won.
+        existing = QuoteRequest.objects.filter(submission_key=submission_key).first()
+        if existing is None:
+            raise
+        return existing, False
+    return quote_request, True
+
+
+def _unique_reference(year):
+    for _ in range(10):
+        reference = new_reference(year)
+        if not QuoteRequest.objects.filter(reference=reference).exists():
+            return reference
+    raise RuntimeError("Could not find a free quote reference")
+
+
+def send_quote_request_emails(quote_request):
+    """E-mails carry the reference and links only: never a name, treatment or condition."""
+    context = {
+        "reference": quote_request.reference,
+        "admin_url": settings.QUOTE_SITE_URL + quote_request.get_absolute_url(),
+        "magazine_name": settings.MAGAZINE_NAME,
+    }
+    messages = [
+        ("quotes/email/patient_confirmation.txt", f"Your quote request {quote_request.reference}", [quote_request.email]),
+        ("quotes/email/triage_notification.txt", f"New quote request {quote_request.reference}", [settings.QUOTE_TRIAGE_EMAIL]),
+    ]
+    for template, subject, recipients in messages:
+        try:
+            send_mail(subject, render_to_string(template, context), None, recipients)
+        except Exception:
+            # The request is saved; triage sees it in the admin even if the e-mail never left.
+            logger.exception("Could not send %s for quote request %s", template, quote_request.reference)

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "quotes"
+urlpatterns = [
+    path("", views.QuoteRequestView.as_view(), name="request"),
+    path("thanks/", views.QuoteThanksView.as_view(), name="thanks"),
+]

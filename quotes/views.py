@@ -1,0 +1,99 @@
+from django.conf import settings
+from django.core.cache import cache
+from django.shortcuts import redirect, render
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.generic import FormView, TemplateView
+
+from articles.models import Article
+
+from .forms import CONSENT_VERSION, QuoteRequestForm, new_form_token
+from .models import QuoteRequest, Treatment
+from .services import submit_quote_request
+
+SESSION_KEY = "quote_reference"
+
+
+def client_ip(request):
+    # REMOTE_ADDR is the proxy's address behind a reverse proxy; the proxy must set it to the client's
+    # (nginx: real_ip module), since a forwarded header can be forged by anyone.
+    return request.META.get("REMOTE_ADDR", "unknown")
+
+
+def rate_limited(request):
+    key = f"quote-rate:{client_ip(request)}"
+    cache.add(key, 0, timeout=settings.QUOTE_RATE_WINDOW)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=settings.QUOTE_RATE_WINDOW)
+        count = 1
+    return count > settings.QUOTE_RATE_LIMIT
+
+
+@method_decorator([never_cache, sensitive_post_parameters()], name="dispatch")
+class QuoteRequestView(FormView):
+    form_class = QuoteRequestForm
+    template_name = "quotes/quoterequest_form.html"
+
+    def get_initial(self):
+        initial = {"form_token": new_form_token()}
+        article = self.source_article(self.request.GET.get("article"))
+        if article:
+            initial["article"] = article.slug
+            initial["treatment"] = article.treatments.filter(is_active=True).first()
+        if treatment := Treatment.objects.filter(is_active=True, slug=self.request.GET.get("treatment", "")).first():
+            initial["treatment"] = treatment
+        return initial
+
+    def source_article(self, slug):
+        if not slug:
+            return None
+        return Article.objects.published().filter(slug=slug[:200]).first()
+
+    def post(self, request, *args, **kwargs):
+        if rate_limited(request):
+            return render(request, "quotes/rate_limited.html", status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        # A fresh token, so that a corrected form is not refused as expired or too quick.
+        form.data = form.data.copy()
+        form.data["form_token"] = new_form_token()
+        return super().form_invalid(form)
+
+    def form_valid(self, form):
+        data = {name: form.cleaned_data[name] for name in form.Meta.fields if name != "destinations"}
+        quote_request, _ = submit_quote_request(
+            data=data,
+            destinations=form.cleaned_data["destinations"],
+            submission_key=form.submission_key,
+            consent_version=CONSENT_VERSION,
+            source_article=self.source_article(form.cleaned_data.get("article")),
+        )
+        self.request.session[SESSION_KEY] = quote_request.reference
+        return redirect("quotes:thanks")
+
+    def get_context_data(self, **kwargs):
+        treatments = Treatment.objects.filter(is_active=True, is_experimental=True).select_related("related_article")
+        return super().get_context_data(experimental_treatments=treatments, **kwargs)
+
+
+@method_decorator(never_cache, name="dispatch")
+class QuoteThanksView(TemplateView):
+    template_name = "quotes/quoterequest_thanks.html"
+
+    def get(self, request, *args, **kwargs):
+        reference = request.session.get(SESSION_KEY)
+        if not reference:
+            return redirect("quotes:request")
+        self.quote_request = (
+            QuoteRequest.objects.select_related("treatment__related_article").filter(reference=reference).first()
+        )
+        if self.quote_request is None:
+            return redirect("quotes:request")
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(quote_request=self.quote_request, **kwargs)
