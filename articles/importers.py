@@ -105,8 +105,8 @@ def parse_text(text, *, fallback_title=""):
             blocks.append(f"<ul>{items}</ul>")
         else:
             blocks.append(f"<p>{html.escape(_joined(lines), quote=False)}</p>")
-    body = "\n".join(blocks)
-    return ParsedArticle(title=title or fallback_title, body=body, standfirst=standfirst_from_html(body))
+    standfirst, body = split_standfirst("\n".join(blocks))
+    return ParsedArticle(title=title or fallback_title, body=body, standfirst=standfirst)
 
 
 def _text_paragraphs(text):
@@ -197,8 +197,8 @@ def _from_html_body(body, *, document_title, fallback_title):
         body = body[leading.end() :]
     else:
         title = ""
-    body = _demote_headings(body).strip()
-    return ParsedArticle(title=title or fallback_title, body=body, standfirst=standfirst_from_html(body))
+    standfirst, body = split_standfirst(_demote_headings(body).strip())
+    return ParsedArticle(title=title or fallback_title, body=body, standfirst=standfirst)
 
 
 def _demote_headings(body):
@@ -219,6 +219,19 @@ def standfirst_from_html(body):
     first = PARAGRAPH_RE.search(body)
     text = _text_of(first.group(1) if first else body)
     return truncate_at_word(text, STANDFIRST_MAX_LENGTH)
+
+
+def split_standfirst(body):
+    """
+    The standfirst, and the body without its opening paragraph when that paragraph
+    became the whole standfirst (the page shows the standfirst above the body).
+    """
+    standfirst = standfirst_from_html(body)
+    first = PARAGRAPH_RE.search(body)
+    rest = body[first.end() :].strip() if first else ""
+    if first and not body[: first.start()].strip() and _text_of(first.group(1)) == standfirst and PARAGRAPH_RE.search(rest):
+        body = rest
+    return standfirst, body
 
 
 def truncate_at_word(text, limit):
