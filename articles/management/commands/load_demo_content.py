@@ -1,0 +1,119 @@
+from collections import Counter
+from datetime import timedelta
+
+from django.core.files.base import ContentFile
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from articles.demo import content, images
+from articles.models import Article, Author, Category, Reference, SiteBlock, Tag
+
+
+def _missing(field_file):
+    # Also redraw a picture whose file is gone, e.g. after the media folder was emptied.
+    return not field_file or not field_file.storage.exists(field_file.name)
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo categories, authors, articles and site blocks. Only what is missing is created: "
+        "running it again duplicates nothing and keeps what editors have changed since."
+    )
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        self.created = Counter()
+        self.present = Counter()
+        self.images = 0
+        categories = self.load_categories()
+        tags = self.load_tags()
+        authors = self.load_authors()
+        self.load_articles(categories, tags, authors)
+        self.load_site_blocks()
+
+        for label in ("categories", "tags", "authors", "articles", "site blocks"):
+            created, present = self.created[label], self.present[label]
+            self.stdout.write(f"{label.capitalize()}: {created} created, {present} already present.")
+        self.stdout.write(self.style.SUCCESS(f"Demo content loaded ({self.images} images generated)."))
+
+    def count(self, label, created):
+        (self.created if created else self.present)[label] += 1
+
+    def load_categories(self):
+        categories = {}
+        for data in content.CATEGORIES:
+            category, created = Category.objects.get_or_create(
+                slug=data["slug"],
+                defaults={"name": data["name"], "description": data["description"], "position": data["position"]},
+            )
+            self.count("categories", created)
+            categories[category.slug] = category
+        return categories
+
+    def load_tags(self):
+        tags = {}
+        for slug, name in content.TAGS.items():
+            tags[slug], created = Tag.objects.get_or_create(slug=slug, defaults={"name": name})
+            self.count("tags", created)
+        return tags
+
+    def load_authors(self):
+        authors = {}
+        for data in content.AUTHORS:
+            author, created = Author.objects.get_or_create(
+                slug=data["slug"],
+                defaults={"name": data["name"], "credentials": data["credentials"], "bio": data["bio"]},
+            )
+            self.count("authors", created)
+            if _missing(author.photo):
+                photo = images.portrait(name=author.name, colour=data["colour"])
+                author.photo.save(f"{author.slug}.jpg", ContentFile(photo), save=True)
+                self.images += 1
+            authors[author.slug] = author
+        return authors
+
+    def load_articles(self, categories, tags, authors):
+        now = timezone.now()
+        for data in content.ARTICLES:
+            category = categories[data["category"]]
+            fields = {
+                "title": data["title"],
+                "standfirst": data["standfirst"],
+                "body": content.article_body(data["slug"]),
+                "category": category,
+                "hero_alt": data["hero_alt"],
+                "hero_caption": data["hero_caption"],
+                "hero_credit": content.ILLUSTRATION_CREDIT,
+            }
+            # Created once: a re-run must not move publication dates or undo what editors have changed since.
+            published_at = None if data["days_ago"] is None else now - timedelta(days=data["days_ago"])
+            reviewer = authors[content.REVIEWER] if data["reviewed"] else None
+            state = {
+                "status": data["status"],
+                "published_at": published_at,
+                "featured": data["featured"],
+                "medical_reviewer": reviewer,
+                # Reviewed shortly before publication, and never in the future for a scheduled article.
+                "last_reviewed": timezone.localdate(min(published_at, now) - timedelta(days=2)) if reviewer else None,
+            }
+            article, created = Article.objects.get_or_create(slug=data["slug"], defaults=fields | state)
+            self.count("articles", created)
+            if created:
+                article.tags.set([tags[slug] for slug in data["tags"]])
+                article.authors.set([authors[slug] for slug in data["authors"]])
+                Reference.objects.bulk_create(
+                    Reference(article=article, position=position, **reference)
+                    for position, reference in enumerate(data["references"], start=1)
+                )
+            if _missing(article.hero_image):
+                palette = content.PALETTES[category.slug]
+                picture = images.hero_image(palette=palette, motif=data["motif"], seed=article.slug)
+                article.hero_image.save(f"{article.slug}.jpg", ContentFile(picture), save=True)
+                self.images += 1
+
+    def load_site_blocks(self):
+        for data in content.SITE_BLOCKS:
+            # Only created when missing: once the block exists, its wording belongs to the editors.
+            _, created = SiteBlock.objects.get_or_create(kind=data["kind"], defaults=data)
+            self.count("site blocks", created)

@@ -1,0 +1,124 @@
+import io
+
+import pytest
+from django.core.management import call_command
+
+from articles.models import Article, Author, Category, Reference, SiteBlock, Tag
+
+pytestmark = pytest.mark.django_db
+
+
+def load():
+    output = io.StringIO()
+    call_command("load_demo_content", stdout=output)
+    return output.getvalue()
+
+
+def counts():
+    return {model.__name__: model.objects.count() for model in (Category, Tag, Author, Article, Reference, SiteBlock)}
+
+
+def media_files(media_root):
+    return sorted(path for path in media_root.rglob("*") if path.is_file())
+
+
+def test_loads_articles_across_categories_with_authors_and_a_reviewer():
+    load()
+
+    assert Article.objects.count() >= 6
+    assert Category.objects.filter(articles__isnull=False).distinct().count() >= 3
+    assert Author.objects.filter(articles__isnull=False).distinct().count() >= 2
+    reviewer = Author.objects.get(slug="miriam-castell")
+    assert reviewer.credentials.startswith("MD")
+    assert reviewer.reviewed_articles.exists()
+    assert all(author.photo for author in Author.objects.all())
+
+
+def test_running_twice_duplicates_no_rows_and_no_files(media_root):
+    load()
+    first_counts, first_files = counts(), media_files(media_root)
+
+    output = load()
+
+    assert counts() == first_counts
+    assert media_files(media_root) == first_files
+    assert "Articles: 0 created" in output
+    assert "(0 images generated)" in output
+
+
+def test_running_twice_keeps_publication_times():
+    load()
+    published_at = dict(Article.objects.values_list("slug", "published_at"))
+
+    load()
+
+    assert dict(Article.objects.values_list("slug", "published_at")) == published_at
+
+
+def test_every_published_article_has_a_hero_image_with_alt_text():
+    load()
+
+    for article in Article.objects.filter(status=Article.Status.PUBLISHED):
+        assert article.hero_image
+        assert (article.hero_width, article.hero_height) == (1600, 900)
+        assert article.hero_alt
+        assert article.hero_credit == "Illustration: Medical Tourism Magazine"
+
+
+def test_every_article_has_references_and_a_structured_body():
+    load()
+
+    for article in Article.objects.all():
+        assert 2 <= article.references.count() <= 4
+        assert len(article.table_of_contents) >= 3
+        assert 1 <= article.tags.count() <= 3
+        assert len(article.standfirst) <= 400
+
+
+def test_loaded_content_passes_model_validation():
+    load()
+
+    for obj in [*Article.objects.all(), *Reference.objects.all(), *Author.objects.all(), *SiteBlock.objects.all()]:
+        obj.full_clean()
+
+
+def test_creates_the_three_site_blocks():
+    load()
+
+    assert set(SiteBlock.objects.values_list("kind", flat=True)) == {"disclaimer", "quote_cta", "promo"}
+    assert SiteBlock.objects.get(kind="quote_cta").link_url == "/quote/"
+
+
+def test_running_again_keeps_an_editors_changes_to_a_site_block():
+    load()
+    SiteBlock.objects.filter(kind="disclaimer").update(title="Please read this first", body="<p>Edited.</p>")
+
+    load()
+
+    block = SiteBlock.objects.get(kind="disclaimer")
+    assert (block.title, block.body) == ("Please read this first", "<p>Edited.</p>")
+
+
+def test_demo_includes_a_draft_and_a_scheduled_article_that_readers_cannot_see():
+    load()
+    published = Article.objects.published()
+
+    drafts = Article.objects.filter(status=Article.Status.DRAFT)
+    scheduled = [article for article in Article.objects.all() if article.state == "scheduled"]
+
+    assert drafts.exists()
+    assert scheduled
+    assert not published.filter(pk__in=[*drafts.values_list("pk", flat=True), *(a.pk for a in scheduled)]).exists()
+    assert published.filter(featured=True).exists()
+
+
+def test_running_again_keeps_an_editors_changes_to_a_demo_article():
+    call_command("load_demo_content", stdout=io.StringIO())
+    article = Article.objects.order_by("pk").first()
+    article.title = "Edited by an editor"
+    article.save()
+    article.tags.clear()
+    call_command("load_demo_content", stdout=io.StringIO())
+    article.refresh_from_db()
+    assert article.title == "Edited by an editor"
+    assert not article.tags.exists()
