@@ -1,8 +1,37 @@
+import csv
+
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.timesince import timesince
 
-from .models import Destination, QuoteRequest, Treatment
+from .models import AccessLog, Destination, Note, QuoteRequest, StatusChange, Treatment
+from .services import change_status, log_access
+
+# Statuses triage staff can move several requests to at once from the list.
+BULK_STATUSES = [
+    QuoteRequest.Status.IN_REVIEW,
+    QuoteRequest.Status.AWAITING_PATIENT,
+    QuoteRequest.Status.LOST,
+    QuoteRequest.Status.DUPLICATE,
+    QuoteRequest.Status.SPAM,
+]
+CSV_FIELDS = [
+    "reference", "status", "priority", "created_at", "name", "email", "phone", "country", "treatment",
+    "condition_summary", "destinations", "budget", "travel_window", "contact_method", "assignee", "source_article",
+]  # fmt: skip
+
+
+def csv_safe(value):
+    """Keep spreadsheets from running a cell as a formula (CSV injection)."""
+    text = "" if value is None else str(value)
+    if text and text[0] in "=+-@\t\r":
+        return "'" + text
+    return text
 
 
 @admin.register(Treatment)
@@ -23,20 +52,103 @@ class DestinationAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
+class OverdueFilter(admin.SimpleListFilter):
+    title = "first response"
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Overdue")]
+
+    def queryset(self, request, queryset):
+        return queryset.overdue() if self.value() == "yes" else queryset
+
+
+class DuplicateFilter(admin.SimpleListFilter):
+    title = "possible duplicate"
+    parameter_name = "duplicate"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Yes"), ("no", "No")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(possible_duplicate_of__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(possible_duplicate_of__isnull=True)
+        return queryset
+
+
+class QuoteRequestForm(forms.ModelForm):
+    class Meta:
+        model = QuoteRequest
+        fields = "__all__"
+
+    def clean_status(self):
+        status = self.cleaned_data["status"]
+        current = self.instance.status
+        if self.instance.pk and status != current and status not in self.instance.allowed_statuses():
+            allowed = ", ".join(sorted(QuoteRequest.Status(s).label for s in self.instance.allowed_statuses())) or "none"
+            raise ValidationError(
+                "A request cannot go from “%(from)s” to “%(to)s”. From here it can go to: %(allowed)s.",
+                code="bad_transition",
+                params={"from": QuoteRequest.Status(current).label, "to": QuoteRequest.Status(status).label, "allowed": allowed},
+            )
+        return status
+
+
+class NoteInline(admin.TabularInline):
+    model = Note
+    extra = 1
+    fields = ["text", "author", "created_at"]
+    readonly_fields = ["author", "created_at"]
+    can_delete = False
+    verbose_name = "internal note (never shown to the patient)"
+    verbose_name_plural = "internal notes (never shown to the patient)"
+
+    def has_change_permission(self, request, obj=None):
+        return False  # notes are a record: add a new one rather than rewrite an old one
+
+    def has_add_permission(self, request, obj=None):
+        return obj is not None and request.user.has_perm("quotes.change_quoterequest")
+
+
+class StatusChangeInline(admin.TabularInline):
+    model = StatusChange
+    extra = 0
+    fields = ["changed_at", "from_status", "to_status", "changed_by"]
+    readonly_fields = fields
+    can_delete = False
+    verbose_name_plural = "status history"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(QuoteRequest)
 class QuoteRequestAdmin(admin.ModelAdmin):
-    list_display = ["reference", "status", "assignee", "treatment_label", "destination_names", "country", "age", "source_article"]
-    list_filter = ["status", "assignee", "treatment", "destinations"]
-    list_select_related = ["assignee", "treatment", "source_article"]
+    form = QuoteRequestForm
+    list_display = [
+        "reference", "status", "priority", "assignee", "treatment_label", "destination_names", "country", "age",
+        "overdue", "duplicate_of", "source_article",
+    ]  # fmt: skip
+    list_filter = ["status", OverdueFilter, "priority", "assignee", "treatment", "destinations", DuplicateFilter]
+    list_select_related = ["assignee", "treatment", "source_article", "possible_duplicate_of"]
     search_fields = ["=reference", "name", "email"]
     date_hierarchy = "created_at"
-    actions = ["assign_to_me", "mark_spam"]
-    readonly_fields = ["reference", "consent_version", "consented_at", "source_article", "created_at", "updated_at"]
+    actions = ["assign_to_me", "export_csv"]
+    readonly_fields = [
+        "reference", "created_at", "updated_at", "first_response_due", "duplicate_of", "consent_version",
+        "consented_at", "source_article",
+    ]  # fmt: skip
+    inlines = [StatusChangeInline, NoteInline]
     fieldsets = [
-        ("Triage", {"fields": ["reference", "status", "assignee", "created_at", "updated_at"]}),
+        ("Triage", {"fields": ["reference", "status", "priority", "assignee", "created_at", "first_response_due", "duplicate_of"]}),
         ("Patient", {"fields": ["name", "email", "phone", "country", "contact_method"]}),
         ("Request", {"fields": ["treatment", "treatment_other", "condition_summary", "destinations", "budget", "travel_window"]}),
-        ("Consent and source", {"fields": ["consent_version", "consented_at", "source_article"]}),
+        ("Consent and source", {"classes": ["collapse"], "fields": ["consent_version", "consented_at", "source_article", "updated_at"]}),
     ]
 
     def get_queryset(self, request):
@@ -45,10 +157,54 @@ class QuoteRequestAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # requests come from patients through the public form
 
+    def has_export_permission(self, request):
+        return request.user.has_perm("quotes.export_quoterequest")
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if self.has_change_permission(request):
+            for status in BULK_STATUSES:
+                name = f"status_{status.value}"
+                actions[name] = (self._status_action(status), name, f"Move selected requests to “{status.label}”")
+        return actions
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "assignee":
             kwargs["queryset"] = db_field.related_model.objects.filter(is_active=True, is_staff=True).order_by("username")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and response.status_code == 200:
+            quote_request = QuoteRequest.objects.filter(pk=object_id).first()
+            if quote_request:
+                log_access(quote_requests=[quote_request], user=request.user, action=AccessLog.Action.VIEW)
+        return response
+
+    def history_view(self, request, object_id, extra_context=None):
+        response = super().history_view(request, object_id, extra_context)
+        quote_request = QuoteRequest.objects.filter(pk=object_id).first()
+        if quote_request and response.status_code == 200:
+            log_access(quote_requests=[quote_request], user=request.user, action=AccessLog.Action.HISTORY)
+        return response
+
+    def save_model(self, request, obj, form, change):
+        new_status = obj.status
+        if change and "status" in form.changed_data:
+            obj.status = form.initial["status"]  # the workflow records the move below
+        super().save_model(request, obj, form, change)
+        if change and new_status != obj.status:
+            change_status(quote_request=obj, to_status=new_status, by=request.user)
+        if change:
+            log_access(quote_requests=[obj], user=request.user, action=AccessLog.Action.CHANGE)
+
+    def save_formset(self, request, form, formset, change):
+        notes = formset.save(commit=False)
+        for note in notes:
+            if isinstance(note, Note) and note.author_id is None:
+                note.author = request.user
+            note.save()
+        formset.save_m2m()
 
     @admin.display(description="treatment", ordering="treatment__name")
     def treatment_label(self, obj):
@@ -62,12 +218,77 @@ class QuoteRequestAdmin(admin.ModelAdmin):
     def age(self, obj):
         return timesince(obj.created_at, timezone.now(), depth=1)
 
+    @admin.display(description="overdue", boolean=True)
+    def overdue(self, obj):
+        return obj.is_overdue()
+
+    @admin.display(description="possible duplicate of")
+    def duplicate_of(self, obj):
+        original = obj.possible_duplicate_of
+        if original is None:
+            return ""
+        return format_html('<a href="{}">{}</a>', reverse("admin:quotes_quoterequest_change", args=[original.pk]), original.reference)
+
     @admin.action(description="Assign selected requests to me", permissions=["change"])
     def assign_to_me(self, request, queryset):
         count = queryset.update(assignee=request.user, updated_at=timezone.now())
         self.message_user(request, f"{count} request(s) assigned to you.", messages.SUCCESS)
 
-    @admin.action(description="Mark selected requests as spam", permissions=["change"])
-    def mark_spam(self, request, queryset):
-        count = queryset.update(status=QuoteRequest.Status.SPAM, updated_at=timezone.now())
-        self.message_user(request, f"{count} request(s) marked as spam.", messages.SUCCESS)
+    def _status_action(self, status):
+        def action(modeladmin, request, queryset):
+            moved, refused = 0, []
+            for quote_request in queryset:
+                try:
+                    change_status(quote_request=quote_request, to_status=status, by=request.user)
+                    moved += 1
+                except ValidationError:
+                    refused.append(quote_request.reference)
+            if moved:
+                self.message_user(request, f"{moved} request(s) moved to “{status.label}”.", messages.SUCCESS)
+            if refused:
+                self.message_user(
+                    request,
+                    f"Not moved, the workflow does not allow it from their status: {', '.join(refused)}.",
+                    messages.WARNING,
+                )
+
+        return action
+
+    @admin.action(description="Export selected requests as CSV", permissions=["export"])
+    def export_csv(self, request, queryset):
+        queryset = queryset.select_related("treatment", "assignee", "source_article").prefetch_related("destinations")
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="quote-requests-{timezone.localdate():%Y-%m-%d}.csv"'
+        response["Cache-Control"] = "no-store"
+        writer = csv.writer(response)
+        writer.writerow(CSV_FIELDS)
+        exported = list(queryset)
+        for quote_request in exported:
+            row = {
+                field: getattr(quote_request, field) for field in CSV_FIELDS if field not in {"destinations", "treatment"}
+            }
+            row["treatment"] = quote_request.treatment_label
+            row["destinations"] = ", ".join(d.name for d in quote_request.destinations.all())
+            row["status"] = quote_request.get_status_display()
+            row["priority"] = quote_request.get_priority_display()
+            writer.writerow([csv_safe(row[field]) for field in CSV_FIELDS])
+        log_access(quote_requests=exported, user=request.user, action=AccessLog.Action.EXPORT)
+        return response
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(admin.ModelAdmin):
+    list_display = ["at", "reference", "action", "user"]
+    list_filter = ["action", "user"]
+    list_select_related = ["user"]
+    search_fields = ["=reference", "user__username"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,8 +1,10 @@
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django_countries.fields import CountryField
 
 # No 0/O or 1/I/L: references are read out on the phone.
@@ -66,6 +68,18 @@ class Destination(models.Model):
         return self.name
 
 
+class QuoteRequestQuerySet(models.QuerySet):
+    def open(self):
+        return self.exclude(status__in=QuoteRequest.CLOSED_STATUSES)
+
+    def closed(self):
+        return self.filter(status__in=QuoteRequest.CLOSED_STATUSES)
+
+    def overdue(self):
+        """New requests nobody has answered by their first-response time."""
+        return self.filter(status=QuoteRequest.Status.NEW, first_response_due__lt=timezone.now())
+
+
 class QuoteRequest(models.Model):
     class Status(models.TextChoices):
         NEW = "new", "New"
@@ -90,6 +104,12 @@ class QuoteRequest(models.Model):
         THREE_TO_SIX = "3_6_months", "In 3–6 months"
         LATER = "later", "In more than 6 months"
         FLEXIBLE = "flexible", "Flexible"
+
+    class Priority(models.IntegerChoices):
+        LOW = 1, "Low"
+        NORMAL = 2, "Normal"
+        HIGH = 3, "High"
+        URGENT = 4, "Urgent"
 
     class ContactMethod(models.TextChoices):
         EMAIL = "email", "E-mail"
@@ -122,11 +142,41 @@ class QuoteRequest(models.Model):
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="assigned_quotes"
     )
+    priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.NORMAL)
+    first_response_due = models.DateTimeField(editable=False, db_index=True)
+    possible_duplicate_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="possible_duplicates",
+        help_text="An earlier request with the same e-mail and treatment within 30 days.",
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = QuoteRequestQuerySet.as_manager()
+
+    # Which status may follow which: the triage workflow.
+    TRANSITIONS = {
+        Status.NEW: {Status.IN_REVIEW, Status.DUPLICATE, Status.SPAM},
+        Status.IN_REVIEW: {Status.AWAITING_PATIENT, Status.QUOTED, Status.LOST, Status.DUPLICATE, Status.SPAM},
+        Status.AWAITING_PATIENT: {Status.IN_REVIEW, Status.QUOTED, Status.LOST},
+        Status.QUOTED: {Status.WON, Status.LOST, Status.AWAITING_PATIENT, Status.IN_REVIEW},
+        Status.WON: set(),
+        Status.LOST: {Status.IN_REVIEW},
+        Status.DUPLICATE: {Status.IN_REVIEW},
+        Status.SPAM: {Status.NEW},
+    }
+    CLOSED_STATUSES = {Status.WON, Status.LOST, Status.DUPLICATE, Status.SPAM}
+
     class Meta:
         ordering = ["-created_at"]
+        permissions = [
+            ("export_quoterequest", "Can export quote requests as CSV"),
+        ]
+        indexes = [models.Index(fields=["email", "created_at"], name="quote_request_email_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(treatment__isnull=False) | ~models.Q(treatment_other=""),
@@ -139,9 +189,75 @@ class QuoteRequest(models.Model):
         # Only the reference: admin history and logs must never hold a name or a condition.
         return self.reference
 
+    def save(self, *args, **kwargs):
+        if self.first_response_due is None:
+            self.first_response_due = timezone.now() + timedelta(hours=settings.QUOTE_FIRST_RESPONSE_HOURS)
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("admin:quotes_quoterequest_change", args=[self.pk])
 
     @property
     def treatment_label(self):
         return self.treatment.name if self.treatment else self.treatment_other
+
+    def allowed_statuses(self):
+        return self.TRANSITIONS[self.Status(self.status)]
+
+    def is_overdue(self):
+        return self.status == self.Status.NEW and self.first_response_due < timezone.now()
+
+
+class StatusChange(models.Model):
+    quote_request = models.ForeignKey(QuoteRequest, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=20, choices=QuoteRequest.Status.choices)
+    to_status = models.CharField(max_length=20, choices=QuoteRequest.Status.choices)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True)
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["changed_at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+
+
+class Note(models.Model):
+    """Internal notes of the triage team; never shown to the patient."""
+
+    quote_request = models.ForeignKey(QuoteRequest, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, editable=False)
+    text = models.TextField(max_length=5000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"Note {self.pk}"
+
+
+class AccessLog(models.Model):
+    """Who looked at or exported which request: kept after the request itself is erased."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", "Viewed"
+        CHANGE = "change", "Changed"
+        EXPORT = "export", "Exported"
+        HISTORY = "history", "Viewed history"
+
+    quote_request = models.ForeignKey(
+        QuoteRequest, on_delete=models.SET_NULL, null=True, blank=True, related_name="access_log"
+    )
+    reference = models.CharField(max_length=20, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True)
+    action = models.CharField(max_length=10, choices=Action.choices)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = "access log entry"
+        verbose_name_plural = "access log"
+
+    def __str__(self):
+        return f"{self.reference} {self.action}"

@@ -1,12 +1,17 @@
 import logging
 
+from datetime import timedelta
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from .models import QuoteRequest, new_reference
+from .models import AccessLog, QuoteRequest, StatusChange, new_reference
+
+DUPLICATE_WINDOW = timedelta(days=30)
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +37,7 @@ def submit_quote_request(*, data, destinations, submission_key, consent_version,
                 source_article=source_article,
             )
             quote_request.reference = _unique_reference(now.year)
+            quote_request.possible_duplicate_of = find_possible_duplicate(quote_request)
             quote_request.save()
             quote_request.destinations.set(destinations)
             transaction.on_commit(lambda: send_quote_request_emails(quote_request))
@@ -42,6 +48,48 @@ def submit_quote_request(*, data, destinations, submission_key, consent_version,
             raise
         return existing, False
     return quote_request, True
+
+
+def find_possible_duplicate(quote_request):
+    """The latest earlier request with the same e-mail and treatment within the last 30 days."""
+    since = (quote_request.created_at or timezone.now()) - DUPLICATE_WINDOW
+    earlier = QuoteRequest.objects.filter(email__iexact=quote_request.email, created_at__gte=since)
+    if quote_request.pk:
+        earlier = earlier.exclude(pk=quote_request.pk)
+    if quote_request.treatment_id:
+        earlier = earlier.filter(treatment_id=quote_request.treatment_id)
+    else:
+        earlier = earlier.filter(treatment__isnull=True, treatment_other__iexact=quote_request.treatment_other)
+    return earlier.order_by("-created_at").first()
+
+
+def change_status(*, quote_request, to_status, by):
+    """Move a request along the workflow, recording who did it; refuses a move the workflow does not allow."""
+    from_status = quote_request.status
+    if to_status == from_status:
+        return
+    if to_status not in quote_request.allowed_statuses():
+        raise ValidationError(
+            "A request cannot go from “%(from)s” to “%(to)s”.",
+            code="bad_transition",
+            params={
+                "from": QuoteRequest.Status(from_status).label,
+                "to": QuoteRequest.Status(to_status).label,
+            },
+        )
+    with transaction.atomic():
+        quote_request.status = to_status
+        quote_request.save(update_fields=["status", "updated_at"])
+        StatusChange.objects.create(
+            quote_request=quote_request, from_status=from_status, to_status=to_status, changed_by=by
+        )
+
+
+def log_access(*, quote_requests, user, action):
+    AccessLog.objects.bulk_create(
+        AccessLog(quote_request=quote_request, reference=quote_request.reference, user=user, action=action)
+        for quote_request in quote_requests
+    )
 
 
 def _unique_reference(year):

@@ -408,3 +408,37 @@ SITE_BLOCKS = [
 
 def article_body(slug):
     return (BODIES_DIR / f"{slug}.html").read_text(encoding="utf-8")
+
+
+# The treatment catalogue of the quote form, with the article that explains each treatment.
+TREATMENTS = [
+    {
+        "slug": "stem-cell-therapy",
+        "name": "Stem cell therapy",
+        "description": "Cell-based treatments offered for stroke recovery, joint problems and other conditions.",
+        "is_experimental": True,
+        "article": "stem-cell-therapy-after-stroke",
+    },
+    {
+        "slug": "knee-replacement",
+        "name": "Knee replacement",
+        "description": "Total or partial knee replacement, with the hospital stay and physiotherapy.",
+        "is_experimental": False,
+        "article": "knee-replacement-abroad-costs-and-recovery",
+    },
+    {
+        "slug": "dental-implants",
+        "name": "Dental implants",
+        "description": "Single implants, bridges on implants and full-arch restorations.",
+        "is_experimental": False,
+        "article": "dental-implants-abroad-what-a-quote-should-include",
+    },
+    {
+        "slug": "heart-bypass-surgery",
+        "name": "Heart bypass surgery (CABG)",
+        "description": "Coronary artery bypass grafting, with the tests before and the stay after.",
+        "is_experimental": False,
+        "article": "heart-bypass-surgery-abroad",
+    },
+]
+DESTINATIONS = ["Costa Rica", "Germany", "India", "Mexico", "Poland", "South Korea", "Spain", "Thailand", "Turkey"]

@@ -122,3 +122,13 @@ def test_running_again_keeps_an_editors_changes_to_a_demo_article():
     article.refresh_from_db()
     assert article.title == "Edited by an editor"
     assert not article.tags.exists()
+
+
+def test_loads_the_treatment_catalogue_with_stem_cells_marked_experimental():
+    from quotes.models import Destination, Treatment
+
+    call_command("load_demo_content", stdout=io.StringIO())
+    call_command("load_demo_content", stdout=io.StringIO())
+    stem_cells = Treatment.objects.get(slug="stem-cell-therapy")
+    assert stem_cells.is_experimental and stem_cells.related_article.slug == "stem-cell-therapy-after-stroke"
+    assert Treatment.objects.count() == 4 and Destination.objects.count() >= 5

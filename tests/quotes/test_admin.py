@@ -69,7 +69,7 @@ def test_triage_lists_searches_and_assigns(client, triage):
     client.post(changelist, {"action": "assign_to_me", "_selected_action": [mine.pk]})
     mine.refresh_from_db()
     assert mine.assignee == triage
-    client.post(changelist, {"action": "mark_spam", "_selected_action": [mine.pk]})
+    client.post(changelist, {"action": "status_spam", "_selected_action": [mine.pk]})
     mine.refresh_from_db()
     assert mine.status == QuoteRequest.Status.SPAM
 
@@ -81,3 +81,158 @@ def test_triage_changelist_query_count_is_bounded(client, triage, django_assert_
     client.force_login(triage)
     with django_assert_max_num_queries(14):
         assert client.get(reverse("admin:quotes_quoterequest_changelist")).status_code == 200
+
+
+@pytest.fixture
+def manager(django_user_model, groups):
+    user = django_user_model.objects.create_user(username="manager", password="x", is_staff=True)
+    user.groups.add(groups["Triage managers"])
+    return user
+
+
+def change_form(quote_request, **overrides):
+    data = {
+        "status": quote_request.status,
+        "priority": quote_request.priority,
+        "assignee": "",
+        "name": quote_request.name,
+        "email": quote_request.email,
+        "phone": quote_request.phone,
+        "country": quote_request.country.code,
+        "contact_method": quote_request.contact_method,
+        "treatment": quote_request.treatment_id or "",
+        "treatment_other": quote_request.treatment_other,
+        "condition_summary": quote_request.condition_summary,
+        "budget": quote_request.budget,
+        "travel_window": quote_request.travel_window,
+        "status_changes-TOTAL_FORMS": "0",
+        "status_changes-INITIAL_FORMS": "0",
+        "notes-TOTAL_FORMS": "1",
+        "notes-INITIAL_FORMS": "0",
+        "notes-0-text": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_status_change_is_recorded_with_who_and_shown(client, triage):
+    quote_request = make_request()
+    client.force_login(triage)
+    url = reverse("admin:quotes_quoterequest_change", args=[quote_request.pk])
+    response = client.post(url, change_form(quote_request, status="in_review"))
+    assert response.status_code == 302
+    change = quote_request.status_changes.get()
+    assert (change.from_status, change.to_status, change.changed_by) == ("new", "in_review", triage)
+    assert "In review" in client.get(url).content.decode()
+
+
+def test_workflow_refuses_a_jump_with_a_clear_error(client, triage):
+    quote_request = make_request()
+    client.force_login(triage)
+    url = reverse("admin:quotes_quoterequest_change", args=[quote_request.pk])
+    response = client.post(url, change_form(quote_request, status="won", assignee=triage.pk))
+    assert response.status_code == 200
+    assert "cannot go from “New” to “Won”" in response.content.decode()
+    quote_request.refresh_from_db()
+    assert quote_request.status == "new" and quote_request.assignee is None
+    assert not quote_request.status_changes.exists()
+
+
+def test_bulk_status_action_reports_refused_moves(client, triage):
+    new, won = make_request(), make_request(status="won")
+    client.force_login(triage)
+    response = client.post(
+        reverse("admin:quotes_quoterequest_changelist"),
+        {"action": "status_in_review", "_selected_action": [new.pk, won.pk]},
+        follow=True,
+    )
+    html = response.content.decode()
+    assert "1 request(s) moved to “In review”" in html and f"does not allow it from their status: {won.reference}" in html
+    new.refresh_from_db()
+    won.refresh_from_db()
+    assert new.status == "in_review" and won.status == "won"
+
+
+def test_triage_adds_internal_notes_signed_with_their_name(client, triage):
+    quote_request = make_request()
+    client.force_login(triage)
+    url = reverse("admin:quotes_quoterequest_change", args=[quote_request.pk])
+    assert client.post(url, change_form(quote_request, **{"notes-0-text": "Called, no answer."})).status_code == 302
+    note = quote_request.notes.get()
+    assert (note.text, note.author) == ("Called, no answer.", triage)
+
+
+def test_overdue_filter_lists_unanswered_new_requests_past_their_due_time(client, triage):
+    from datetime import timedelta
+
+    late = make_request(first_response_due=timezone.now() - timedelta(hours=1))
+    make_request(first_response_due=timezone.now() + timedelta(hours=1))
+    make_request(status="in_review", first_response_due=timezone.now() - timedelta(hours=1))
+    client.force_login(triage)
+    response = client.get(reverse("admin:quotes_quoterequest_changelist"), {"overdue": "yes"})
+    assert list(response.context["cl"].result_list) == [late]
+
+
+def test_possible_duplicates_are_flagged_and_linked(client, triage):
+    from quotes.services import find_possible_duplicate
+
+    treatment = Treatment.objects.create(name="Knee", slug="knee")
+    first = make_request(email="same@example.org", treatment=treatment, treatment_other="")
+    second = make_request(email="SAME@example.org", treatment=treatment, treatment_other="")
+    other_treatment = make_request(email="same@example.org", treatment_other="Dental")
+    assert find_possible_duplicate(second) == first
+    assert find_possible_duplicate(other_treatment) is None
+    second.possible_duplicate_of = first
+    second.save()
+    client.force_login(triage)
+    html = client.get(reverse("admin:quotes_quoterequest_change", args=[second.pk])).content.decode()
+    assert reverse("admin:quotes_quoterequest_change", args=[first.pk]) in html and first.reference in html
+
+
+def test_viewing_a_request_is_written_to_the_access_log(client, triage):
+    from quotes.models import AccessLog
+
+    quote_request = make_request()
+    client.force_login(triage)
+    client.get(reverse("admin:quotes_quoterequest_change", args=[quote_request.pk]))
+    entry = AccessLog.objects.get()
+    assert (entry.reference, entry.user, entry.action) == (quote_request.reference, triage, "view")
+
+
+def test_only_managers_read_the_access_log(client, triage, manager):
+    url = reverse("admin:quotes_accesslog_changelist")
+    client.force_login(triage)
+    assert client.get(url).status_code == 403
+    client.force_login(manager)
+    assert client.get(url).status_code == 200
+
+
+def test_export_is_for_managers_only(client, triage):
+    quote_request = make_request()
+    client.force_login(triage)
+    actions = client.get(reverse("admin:quotes_quoterequest_changelist")).context["action_form"].fields["action"].choices
+    assert "export_csv" not in [name for name, _ in actions]
+    response = client.post(
+        reverse("admin:quotes_quoterequest_changelist"), {"action": "export_csv", "_selected_action": [quote_request.pk]}
+    )
+    assert response.get("Content-Type", "").startswith("text/html")
+
+
+def test_csv_export_is_formula_safe_and_logged(client, manager):
+    import csv
+    import io
+
+    from quotes.models import AccessLog
+
+    quote_request = make_request(name="=HYPERLINK(\"http://evil\")", condition_summary="+cmd|' /C calc'!A0")
+    client.force_login(manager)
+    response = client.post(
+        reverse("admin:quotes_quoterequest_changelist"), {"action": "export_csv", "_selected_action": [quote_request.pk]}
+    )
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert rows[0]["name"] == "'=HYPERLINK(\"http://evil\")"
+    assert rows[0]["condition_summary"].startswith("'+cmd")
+    assert rows[0]["reference"] == quote_request.reference
+    assert AccessLog.objects.get().action == "export"

@@ -210,3 +210,18 @@ def test_health_data_is_hidden_from_error_reports():
             view(request)
     filtered = SafeExceptionReporterFilter().get_post_parameters(request)
     assert filtered["condition_summary"] != "secret condition" and filtered["name"] != "Maria"
+
+
+def test_a_second_request_for_the_same_treatment_is_flagged_as_possible_duplicate(client, knee):
+    client.post(URL, form_data(knee))
+    client.post(URL, form_data(knee, email="MARIA@example.org"))
+    first, second = QuoteRequest.objects.order_by("created_at", "pk")
+    assert second.possible_duplicate_of == first and first.possible_duplicate_of is None
+
+
+def test_new_request_is_due_for_a_first_response_within_the_setting(client, knee, settings):
+    settings.QUOTE_FIRST_RESPONSE_HOURS = 24
+    client.post(URL, form_data(knee))
+    quote_request = QuoteRequest.objects.get()
+    hours = (quote_request.first_response_due - quote_request.created_at).total_seconds() / 3600
+    assert 23.9 < hours < 24.1

@@ -13,6 +13,7 @@ ACCOUNTS = [
     ("editor", "Editors"),
     ("reviewer", "Medical reviewers"),
     ("triage", "Quote triage"),
+    ("manager", "Triage managers"),
 ]
 
 
@@ -50,7 +51,7 @@ class Command(BaseCommand):
             for username, password in created_passwords.items():
                 self.stdout.write(f"  {username:<9} {password}")
         else:
-            self.stdout.write("Demo accounts: admin, editor, reviewer, triage (created on the first run).")
+            self.stdout.write("Demo accounts: admin, editor, reviewer, triage, manager (created on the first run).")
         self.stdout.write(
             "Forgot a password? Set a new one with: .venv/bin/python manage.py changepassword admin"
         )

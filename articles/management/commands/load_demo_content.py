@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from articles.demo import content, images
 from articles.models import Article, Author, Category, Reference, SiteBlock, Tag
+from quotes.models import Destination, Treatment
 
 
 def _missing(field_file):
@@ -31,8 +32,9 @@ class Command(BaseCommand):
         authors = self.load_authors()
         self.load_articles(categories, tags, authors)
         self.load_site_blocks()
+        self.load_treatments()
 
-        for label in ("categories", "tags", "authors", "articles", "site blocks"):
+        for label in ("categories", "tags", "authors", "articles", "site blocks", "treatments", "destinations"):
             created, present = self.created[label], self.present[label]
             self.stdout.write(f"{label.capitalize()}: {created} created, {present} already present.")
         self.stdout.write(self.style.SUCCESS(f"Demo content loaded ({self.images} images generated)."))
@@ -117,3 +119,20 @@ class Command(BaseCommand):
             # Only created when missing: once the block exists, its wording belongs to the editors.
             _, created = SiteBlock.objects.get_or_create(kind=data["kind"], defaults=data)
             self.count("site blocks", created)
+
+    def load_treatments(self):
+        for position, data in enumerate(content.TREATMENTS):
+            _, created = Treatment.objects.get_or_create(
+                slug=data["slug"],
+                defaults={
+                    "name": data["name"],
+                    "description": data["description"],
+                    "is_experimental": data["is_experimental"],
+                    "related_article": Article.objects.filter(slug=data["article"]).first(),
+                    "position": position,
+                },
+            )
+            self.count("treatments", created)
+        for position, name in enumerate(content.DESTINATIONS):
+            _, created = Destination.objects.get_or_create(name=name, defaults={"position": position})
+            self.count("destinations", created)

@@ -5,6 +5,13 @@ from django.db import transaction
 # Which models each group works with, and how. Editors never get quote requests:
 # quote requests hold health data that only triage staff may see.
 ALL = ("add", "change", "delete", "view")
+TRIAGE = {
+    "quoterequest": ("change", "view"),
+    "note": ("add", "view"),
+    "statuschange": ("view",),
+    "treatment": ("view",),
+    "destination": ("view",),
+}
 GROUPS = {
     "Editors": {
         "articles": {
@@ -27,8 +34,9 @@ GROUPS = {
             "tag": ("view",),
         },
     },
-    "Quote triage": {
-        "quotes": {"quoterequest": ("change", "view", "delete"), "treatment": ("view",), "destination": ("view",)},
+    "Quote triage": {"quotes": TRIAGE},
+    "Triage managers": {
+        "quotes": TRIAGE | {"quoterequest": ("change", "view", "delete", "export"), "accesslog": ("view",)},
     },
 }
 
@@ -38,7 +46,7 @@ def codename(action, model):
 
 
 class Command(BaseCommand):
-    help = "Create or update the staff groups (Editors, Medical reviewers, Quote triage) and their permissions."
+    help = "Create or update the staff groups (Editors, Medical reviewers, Quote triage, Triage managers) and their permissions."
 
     @transaction.atomic
     def handle(self, *args, **options):
