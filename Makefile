@@ -23,7 +23,7 @@ run: venv
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(BIN)/python manage.py setup_groups
 	DJANGO_DEBUG=1 $(BIN)/python manage.py load_demo_content
-	DJANGO_DEBUG=1 $(BIN)/python manage.py demo_accounts
+	DJANGO_DEBUG=1 $(BIN)/python manage.py demo_accounts --url http://$(HOST):$(PORT)/admin/
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## Run the whole test suite (SQLite; PostgreSQL when DATABASE_URL is set). Browser tests skip without Chromium.

@@ -102,6 +102,8 @@ class Command(BaseCommand):
             article, created = Article.objects.get_or_create(slug=data["slug"], defaults=fields | state)
             self.count("articles", created)
             if created:
+                # Loaded now, but last edited when it was published: no misleading "Updated today".
+                Article.objects.filter(pk=article.pk).update(updated_at=min(published_at or now, now))
                 article.tags.set([tags[slug] for slug in data["tags"]])
                 article.authors.set([authors[slug] for slug in data["authors"]])
                 Reference.objects.bulk_create(
