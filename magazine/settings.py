@@ -213,3 +213,4 @@ QUOTE_FORM_MAX_AGE = 24 * 3600
 QUOTE_RATE_LIMIT = int(os.environ.get("QUOTE_RATE_LIMIT", "5"))  # requests per IP address ...
 QUOTE_RATE_WINDOW = int(os.environ.get("QUOTE_RATE_WINDOW", "3600"))  # ... in this many seconds
 QUOTE_FIRST_RESPONSE_HOURS = int(os.environ.get("QUOTE_FIRST_RESPONSE_HOURS", "24"))
+QUOTE_LINK_MAX_AGE_DAYS = int(os.environ.get("QUOTE_LINK_MAX_AGE_DAYS", "60"))

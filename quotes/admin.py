@@ -6,11 +6,11 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.timesince import timesince
 
-from .models import AccessLog, Destination, Note, QuoteRequest, StatusChange, Treatment
-from .services import change_status, log_access
+from .models import AccessLog, Destination, Note, PatientMessage, Quote, QuoteLine, QuoteRequest, StatusChange, Treatment
+from .services import change_status, log_access, patient_link, send_quote
 
 # Statuses triage staff can move several requests to at once from the list.
 BULK_STATUSES = [
@@ -127,6 +127,22 @@ class StatusChangeInline(admin.TabularInline):
         return False
 
 
+class QuoteInline(admin.TabularInline):
+    model = Quote
+    extra = 0
+    fields = ["currency", "valid_until", "clinic", "sent_at", "accepted_at"]
+    readonly_fields = fields
+    show_change_link = True
+    can_delete = False
+    verbose_name_plural = "itemised quotes"
+
+    def has_add_permission(self, request, obj=None):
+        return False  # added from the "Add an itemised quote" link, with its lines
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(QuoteRequest)
 class QuoteRequestAdmin(admin.ModelAdmin):
     form = QuoteRequestForm
@@ -141,11 +157,12 @@ class QuoteRequestAdmin(admin.ModelAdmin):
     actions = ["assign_to_me", "export_csv"]
     readonly_fields = [
         "reference", "created_at", "updated_at", "first_response_due", "duplicate_of", "consent_version",
-        "consented_at", "source_article",
+        "consented_at", "source_article", "patient_responses", "add_quote_link",
     ]  # fmt: skip
-    inlines = [StatusChangeInline, NoteInline]
+    inlines = [QuoteInline, StatusChangeInline, NoteInline]
     fieldsets = [
         ("Triage", {"fields": ["reference", "status", "priority", "assignee", "created_at", "first_response_due", "duplicate_of"]}),
+        ("Quotes and the patient's answers", {"fields": ["add_quote_link", "patient_responses"]}),
         ("Patient", {"fields": ["name", "email", "phone", "country", "contact_method"]}),
         ("Request", {"fields": ["treatment", "treatment_other", "condition_summary", "destinations", "budget", "travel_window"]}),
         ("Consent and source", {"classes": ["collapse"], "fields": ["consent_version", "consented_at", "source_article", "updated_at"]}),
@@ -222,6 +239,24 @@ class QuoteRequestAdmin(admin.ModelAdmin):
     def overdue(self, obj):
         return obj.is_overdue()
 
+    @admin.display(description="new quote")
+    def add_quote_link(self, obj):
+        if not obj.pk:
+            return ""
+        return format_html('<a class="addlink" href="{}?quote_request={}">Add an itemised quote</a>', reverse("admin:quotes_quote_add"), obj.pk)
+
+    @admin.display(description="patient's answers")
+    def patient_responses(self, obj):
+        answers = PatientMessage.objects.filter(quote__quote_request=obj).order_by("created_at")
+        if not answers:
+            return "None yet."
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "", "<li>{}: {} {}</li>", ((a.created_at.strftime("%d %b %Y %H:%M"), a.get_kind_display(), a.text) for a in answers)
+            ),
+        )
+
     @admin.display(description="possible duplicate of")
     def duplicate_of(self, obj):
         original = obj.possible_duplicate_of
@@ -274,6 +309,76 @@ class QuoteRequestAdmin(admin.ModelAdmin):
             writer.writerow([csv_safe(row[field]) for field in CSV_FIELDS])
         log_access(quote_requests=exported, user=request.user, action=AccessLog.Action.EXPORT)
         return response
+
+
+class QuoteLineInline(admin.TabularInline):
+    model = QuoteLine
+    extra = 2
+    fields = ["position", "kind", "description", "quantity", "unit_price", "line_total"]
+    readonly_fields = ["line_total"]
+
+    @admin.display(description="amount")
+    def line_total(self, obj):
+        return obj.total if obj.pk else ""
+
+
+class PatientMessageInline(admin.TabularInline):
+    model = PatientMessage
+    extra = 0
+    fields = ["created_at", "kind", "text"]
+    readonly_fields = fields
+    can_delete = False
+    verbose_name_plural = "the patient's answers"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Quote)
+class QuoteAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "quote_request", "total_display", "valid_until", "sent_at", "accepted_at"]
+    list_select_related = ["quote_request"]
+    list_filter = ["currency", "sent_at", "accepted_at"]
+    search_fields = ["=quote_request__reference", "clinic"]
+    autocomplete_fields = ["quote_request"]
+    inlines = [QuoteLineInline, PatientMessageInline]
+    readonly_fields = ["total_display", "sent_at", "accepted_at", "patient_link_display"]
+    actions = ["send_to_patient"]
+    fields = [
+        "quote_request", "currency", "clinic", "destination", "valid_until", "notes_to_patient", "total_display",
+        "sent_at", "accepted_at", "patient_link_display",
+    ]  # fmt: skip
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("lines")
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description="total")
+    def total_display(self, obj):
+        return f"{obj.currency} {obj.total}" if obj.pk else "Save to compute the total."
+
+    @admin.display(description="patient's link")
+    def patient_link_display(self, obj):
+        if not obj.sent_at:
+            return "Made when the quote is sent (action “Send selected quotes to the patient”)."
+        return patient_link(obj)
+
+    @admin.action(description="Send selected quotes to the patient", permissions=["change"])
+    def send_to_patient(self, request, queryset):
+        for quote in queryset.select_related("quote_request"):
+            try:
+                send_quote(quote=quote, by=request.user)
+            except ValidationError as error:
+                self.message_user(request, f"{quote.quote_request.reference}: {' '.join(error.messages)}", messages.ERROR)
+            else:
+                self.message_user(request, f"{quote.quote_request.reference}: quote sent to the patient.", messages.SUCCESS)
 
 
 @admin.register(AccessLog)

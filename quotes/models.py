@@ -1,7 +1,9 @@
 import secrets
 from datetime import timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -261,3 +263,97 @@ class AccessLog(models.Model):
 
     def __str__(self):
         return f"{self.reference} {self.action}"
+
+
+class Quote(models.Model):
+    """An itemised quote that triage staff send to the patient."""
+
+    class Currency(models.TextChoices):
+        USD = "USD", "US dollar"
+        EUR = "EUR", "Euro"
+        GBP = "GBP", "Pound sterling"
+
+    quote_request = models.ForeignKey(QuoteRequest, on_delete=models.CASCADE, related_name="quotes")
+    currency = models.CharField(max_length=3, choices=Currency.choices, default=Currency.USD)
+    clinic = models.CharField(max_length=200, blank=True, help_text="The clinic or hospital that would treat the patient.")
+    destination = models.ForeignKey(Destination, on_delete=models.SET_NULL, null=True, blank=True)
+    valid_until = models.DateField(help_text="The prices hold until this day.")
+    notes_to_patient = models.TextField(
+        blank=True, max_length=5000, help_text="Shown to the patient with the quote: what is included, what is not."
+    )
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    accepted_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Quote {self.pk} for {self.quote_request.reference}"
+
+    def save(self, *args, **kwargs):
+        if not self.token:
+            self.token = secrets.token_urlsafe(32)
+        super().save(*args, **kwargs)
+
+    @property
+    def total(self):
+        return sum((line.total for line in self.lines.all()), Decimal("0.00"))
+
+    def is_expired(self):
+        return self.valid_until < timezone.localdate()
+
+
+class QuoteLine(models.Model):
+    class Kind(models.TextChoices):
+        TREATMENT = "treatment", "Treatment"
+        HOSPITAL = "hospital", "Hospital stay"
+        TESTS = "tests", "Tests and scans"
+        TRAVEL = "travel", "Travel"
+        ACCOMMODATION = "accommodation", "Accommodation"
+        AFTERCARE = "aftercare", "Aftercare"
+        OTHER = "other", "Other"
+
+    quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveSmallIntegerField(default=0)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.TREATMENT)
+    description = models.CharField(max_length=200)
+    quantity = models.DecimalField(
+        max_digits=8, decimal_places=2, default=Decimal("1"), validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    unit_price = models.DecimalField(max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0"))])
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(quantity__gt=0), name="quote_line_quantity_positive"),
+            models.CheckConstraint(condition=models.Q(unit_price__gte=0), name="quote_line_price_not_negative"),
+        ]
+
+    def __str__(self):
+        return self.description
+
+    @property
+    def total(self):
+        return (self.quantity * self.unit_price).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+class PatientMessage(models.Model):
+    """What the patient did on the quote page: accepted it or asked a question."""
+
+    class Kind(models.TextChoices):
+        ACCEPTED = "accepted", "Accepted the quote"
+        QUESTION = "question", "Asked a question"
+
+    quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="messages")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    text = models.TextField(blank=True, max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return self.get_kind_display()

@@ -3,15 +3,18 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
-from .models import AccessLog, QuoteRequest, StatusChange, new_reference
+from .models import AccessLog, PatientMessage, QuoteRequest, StatusChange, new_reference
 
 DUPLICATE_WINDOW = timedelta(days=30)
+PATIENT_LINK_SALT = "quotes.patient-link"
 
 logger = logging.getLogger(__name__)
 
@@ -112,8 +115,80 @@ def send_quote_request_emails(quote_request):
         ("quotes/email/triage_notification.txt", f"New quote request {quote_request.reference}", [settings.QUOTE_TRIAGE_EMAIL]),
     ]
     for template, subject, recipients in messages:
-        try:
-            send_mail(subject, render_to_string(template, context), None, recipients)
-        except Exception:
-            # The request is saved; triage sees it in the admin even if the e-mail never left.
-            logger.exception("Could not send %s for quote request %s", template, quote_request.reference)
+        # The request is saved; triage sees it in the admin even if an e-mail never leaves.
+        _send(template, subject, recipients, context, quote_request.reference)
+
+
+def patient_link(quote):
+    """A signed, expiring, unguessable address of the quote's page for the patient (no login)."""
+    signed = signing.TimestampSigner(salt=PATIENT_LINK_SALT).sign(quote.token)
+    return settings.QUOTE_SITE_URL + reverse("quotes:patient-quote", kwargs={"signed": signed})
+
+
+def quote_token_from_link(signed):
+    """The quote token in a patient link; raises BadSignature, or SignatureExpired once it is too old."""
+    max_age = timedelta(days=settings.QUOTE_LINK_MAX_AGE_DAYS)
+    return signing.TimestampSigner(salt=PATIENT_LINK_SALT).unsign(signed, max_age=max_age)
+
+
+def send_quote(*, quote, by):
+    """E-mail the patient the link to their quote and move the request to "quoted"."""
+    quote_request = quote.quote_request
+    if not quote.lines.exists():
+        raise ValidationError("Add at least one line before sending the quote.", code="empty_quote")
+    if quote.is_expired():
+        raise ValidationError("The quote's validity date has passed: change it before sending.", code="expired_quote")
+    with transaction.atomic():
+        if quote_request.status == QuoteRequest.Status.NEW:
+            change_status(quote_request=quote_request, to_status=QuoteRequest.Status.IN_REVIEW, by=by)
+        change_status(quote_request=quote_request, to_status=QuoteRequest.Status.QUOTED, by=by)
+        quote.sent_at = timezone.now()
+        quote.save(update_fields=["sent_at"])
+        context = {
+            "reference": quote_request.reference,
+            "link": patient_link(quote),
+            "valid_until": quote.valid_until,
+            "link_days": settings.QUOTE_LINK_MAX_AGE_DAYS,
+            "magazine_name": settings.MAGAZINE_NAME,
+        }
+        transaction.on_commit(
+            lambda: _send(
+                "quotes/email/quote_ready.txt",
+                f"Your quote {quote_request.reference} is ready",
+                [quote_request.email],
+                context,
+                quote_request.reference,
+            )
+        )
+
+
+def record_patient_response(*, quote, kind, text=""):
+    """The patient accepted the quote or asked a question on its page: keep it and tell triage."""
+    with transaction.atomic():
+        message = PatientMessage.objects.create(quote=quote, kind=kind, text=text)
+        if kind == PatientMessage.Kind.ACCEPTED and quote.accepted_at is None:
+            quote.accepted_at = message.created_at
+            quote.save(update_fields=["accepted_at"])
+        quote_request = quote.quote_request
+        context = {
+            "reference": quote_request.reference,
+            "what": message.get_kind_display().lower(),
+            "admin_url": settings.QUOTE_SITE_URL + quote_request.get_absolute_url(),
+        }
+        transaction.on_commit(
+            lambda: _send(
+                "quotes/email/patient_responded.txt",
+                f"Patient response on {quote_request.reference}",
+                [settings.QUOTE_TRIAGE_EMAIL],
+                context,
+                quote_request.reference,
+            )
+        )
+    return message
+
+
+def _send(template, subject, recipients, context, reference):
+    try:
+        send_mail(subject, render_to_string(template, context), None, recipients)
+    except Exception:
+        logger.exception("Could not send %s for quote request %s", template, reference)

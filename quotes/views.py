@@ -1,4 +1,7 @@
+from django import forms
 from django.conf import settings
+from django.contrib import messages
+from django.core import signing
 from django.core.cache import cache
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
@@ -9,8 +12,8 @@ from django.views.generic import FormView, TemplateView
 from articles.models import Article
 
 from .forms import CONSENT_VERSION, QuoteRequestForm, new_form_token
-from .models import QuoteRequest, Treatment
-from .services import submit_quote_request
+from .models import PatientMessage, Quote, QuoteRequest, Treatment
+from .services import quote_token_from_link, record_patient_response, submit_quote_request
 
 SESSION_KEY = "quote_reference"
 
@@ -97,3 +100,60 @@ class QuoteThanksView(TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(quote_request=self.quote_request, **kwargs)
+
+
+class PatientQuestionForm(forms.Form):
+    text = forms.CharField(
+        label="Your question",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": 2000}),
+        error_messages={"required": "Write your question before sending it."},
+    )
+
+
+@method_decorator([never_cache, sensitive_post_parameters()], name="dispatch")
+class PatientQuoteView(TemplateView):
+    """The patient's page for one quote, reached through the signed link in their e-mail."""
+
+    template_name = "quotes/quote_patient.html"
+
+    def dispatch(self, request, *args, signed, **kwargs):
+        try:
+            token = quote_token_from_link(signed)
+        except signing.SignatureExpired:
+            return self.link_error(request, status=410)
+        except signing.BadSignature:
+            return self.link_error(request, status=404)
+        self.quote = (
+            Quote.objects.filter(token=token, sent_at__isnull=False)
+            .select_related("quote_request__treatment", "destination")
+            .prefetch_related("lines")
+            .first()
+        )
+        if self.quote is None:
+            return self.link_error(request, status=404)
+        response = super().dispatch(request, *args, **kwargs)
+        response["Referrer-Policy"] = "no-referrer"  # the address is the patient's key
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+    def link_error(self, request, *, status):
+        return render(request, "quotes/quote_link_error.html", {"expired": status == 410}, status=status)
+
+    def post(self, request, *args, **kwargs):
+        if rate_limited(request):
+            return render(request, "quotes/rate_limited.html", status=429)
+        if request.POST.get("action") == "accept":
+            record_patient_response(quote=self.quote, kind=PatientMessage.Kind.ACCEPTED)
+            messages.success(request, "Thank you: we have your acceptance and will contact you about the next steps.")
+            return redirect(request.path)
+        form = PatientQuestionForm(request.POST)
+        if form.is_valid():
+            record_patient_response(quote=self.quote, kind=PatientMessage.Kind.QUESTION, text=form.cleaned_data["text"])
+            messages.success(request, "Thank you: your question has been sent to our team.")
+            return redirect(request.path)
+        return self.render_to_response(self.get_context_data(question_form=form))
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("question_form", PatientQuestionForm())
+        return super().get_context_data(quote=self.quote, lines=list(self.quote.lines.all()), **kwargs)

@@ -105,6 +105,8 @@ def change_form(quote_request, **overrides):
         "condition_summary": quote_request.condition_summary,
         "budget": quote_request.budget,
         "travel_window": quote_request.travel_window,
+        "quotes-TOTAL_FORMS": "0",
+        "quotes-INITIAL_FORMS": "0",
         "status_changes-TOTAL_FORMS": "0",
         "status_changes-INITIAL_FORMS": "0",
         "notes-TOTAL_FORMS": "1",

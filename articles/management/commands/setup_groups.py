@@ -9,6 +9,9 @@ TRIAGE = {
     "quoterequest": ("change", "view"),
     "note": ("add", "view"),
     "statuschange": ("view",),
+    "quote": ("add", "change", "view"),
+    "quoteline": ALL,
+    "patientmessage": ("view",),
     "treatment": ("view",),
     "destination": ("view",),
 }
