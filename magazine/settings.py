@@ -214,3 +214,8 @@ QUOTE_RATE_LIMIT = int(os.environ.get("QUOTE_RATE_LIMIT", "5"))  # requests per 
 QUOTE_RATE_WINDOW = int(os.environ.get("QUOTE_RATE_WINDOW", "3600"))  # ... in this many seconds
 QUOTE_FIRST_RESPONSE_HOURS = int(os.environ.get("QUOTE_FIRST_RESPONSE_HOURS", "24"))
 QUOTE_LINK_MAX_AGE_DAYS = int(os.environ.get("QUOTE_LINK_MAX_AGE_DAYS", "60"))
+# Patients' medical records: never under MEDIA_ROOT, never served by the web server.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("DJANGO_PRIVATE_MEDIA_ROOT", BASE_DIR / "private"))
+QUOTE_RECORD_MAX_BYTES = int(os.environ.get("QUOTE_RECORD_MAX_BYTES", 10 * 1024 * 1024))
+QUOTE_RECORD_MAX_FILES = int(os.environ.get("QUOTE_RECORD_MAX_FILES", "5"))
+QUOTE_RETENTION_DAYS = int(os.environ.get("QUOTE_RETENTION_DAYS", "730"))

@@ -2,14 +2,15 @@ import csv
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
-from django.http import HttpResponse
-from django.urls import reverse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.timesince import timesince
 
-from .models import AccessLog, Destination, Note, PatientMessage, Quote, QuoteLine, QuoteRequest, StatusChange, Treatment
+from .models import AccessLog, Destination, MedicalRecord, Note, PatientMessage, Quote, QuoteLine, QuoteRequest, StatusChange, Treatment
 from .services import change_status, log_access, patient_link, send_quote
 
 # Statuses triage staff can move several requests to at once from the list.
@@ -157,19 +158,45 @@ class QuoteRequestAdmin(admin.ModelAdmin):
     actions = ["assign_to_me", "export_csv"]
     readonly_fields = [
         "reference", "created_at", "updated_at", "first_response_due", "duplicate_of", "consent_version",
-        "consented_at", "source_article", "patient_responses", "add_quote_link",
+        "consented_at", "source_article", "patient_responses", "add_quote_link", "record_links",
     ]  # fmt: skip
     inlines = [QuoteInline, StatusChangeInline, NoteInline]
     fieldsets = [
         ("Triage", {"fields": ["reference", "status", "priority", "assignee", "created_at", "first_response_due", "duplicate_of"]}),
         ("Quotes and the patient's answers", {"fields": ["add_quote_link", "patient_responses"]}),
         ("Patient", {"fields": ["name", "email", "phone", "country", "contact_method"]}),
-        ("Request", {"fields": ["treatment", "treatment_other", "condition_summary", "destinations", "budget", "travel_window"]}),
+        ("Request", {"fields": ["treatment", "treatment_other", "condition_summary", "destinations", "budget", "travel_window", "record_links"]}),
         ("Consent and source", {"classes": ["collapse"], "fields": ["consent_version", "consented_at", "source_article", "updated_at"]}),
     ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("destinations")
+
+    def get_urls(self):
+        download = self.admin_site.admin_view(self.download_record)
+        return [
+            path("<int:object_id>/records/<int:record_id>/", download, name="quotes_quoterequest_record"),
+        ] + super().get_urls()
+
+    def download_record(self, request, object_id, record_id):
+        quote_request = get_object_or_404(QuoteRequest, pk=object_id)
+        if not self.has_view_permission(request, quote_request):
+            raise PermissionDenied
+        record = get_object_or_404(MedicalRecord, pk=record_id, quote_request=quote_request)
+        try:
+            handle = record.file.open("rb")
+        except FileNotFoundError:
+            raise Http404("The file of this record is missing.")
+        log_access(quote_requests=[quote_request], user=request.user, action=AccessLog.Action.DOWNLOAD)
+        extension = record.file.name.rsplit(".", 1)[-1] if "." in record.file.name else "bin"
+        response = FileResponse(
+            handle,
+            as_attachment=True,
+            filename=f"{quote_request.reference}-record-{record.pk}.{extension}",
+            content_type=record.content_type,
+        )
+        response["Cache-Control"] = "no-store"
+        return response
 
     def has_add_permission(self, request):
         return False  # requests come from patients through the public form
@@ -238,6 +265,23 @@ class QuoteRequestAdmin(admin.ModelAdmin):
     @admin.display(description="overdue", boolean=True)
     def overdue(self, obj):
         return obj.is_overdue()
+
+    @admin.display(description="medical records")
+    def record_links(self, obj):
+        records = list(obj.records.all()) if obj.pk else []
+        if not records:
+            return "None attached."
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                '<li><a href="{}">{} ({}, {} KB)</a></li>',
+                (
+                    (reverse("admin:quotes_quoterequest_record", args=[obj.pk, r.pk]), r.original_name, r.content_type, r.size // 1024 or 1)
+                    for r in records
+                ),
+            ),
+        )
 
     @admin.display(description="new quote")
     def add_quote_link(self, obj):

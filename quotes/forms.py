@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core import signing
 
 from .models import Destination, QuoteRequest, Treatment
+from .records import record_type
 
 CONSENT_VERSION = "2026-11"
 CONSENT_TEXT = (
@@ -14,6 +15,23 @@ CONSENT_TEXT = (
     "ask for my data to be erased at any time."
 )
 TOKEN_SALT = "quotes.form-token"
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (Django's documented recipe)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, (list, tuple)):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data]
+        return [super().clean(data, initial)] if data else []
 
 
 def new_form_token():
@@ -38,6 +56,11 @@ class QuoteRequestForm(forms.ModelForm):
         label=CONSENT_TEXT,
         required=True,
         error_messages={"required": "We can only prepare a quote with your consent to process health information."},
+    )
+    records = MultipleFileField(
+        required=False,
+        label="Medical records (optional)",
+        help_text="Reports or scans that help us prepare the quote: PDF, JPEG or PNG.",
     )
     # Honeypot: hidden from people, filled in by bots.
     website = forms.CharField(required=False, label="Leave this field empty", max_length=200)
@@ -76,6 +99,25 @@ class QuoteRequestForm(forms.ModelForm):
         self.fields["email"].widget.attrs.update(autocomplete="email")
         self.fields["phone"].widget.attrs.update(autocomplete="tel")
         self.fields["website"].widget.attrs.update(autocomplete="off", tabindex="-1")
+        self.fields["records"].help_text += (
+            f" At most {settings.QUOTE_RECORD_MAX_FILES} files of {settings.QUOTE_RECORD_MAX_BYTES // (1024 * 1024)} MB each."
+        )
+
+    def clean_records(self):
+        records = self.cleaned_data["records"]
+        if len(records) > settings.QUOTE_RECORD_MAX_FILES:
+            raise forms.ValidationError(
+                "Attach at most %(count)s files.", code="too_many", params={"count": settings.QUOTE_RECORD_MAX_FILES}
+            )
+        errors, checked = [], []
+        for upload in records:
+            try:
+                checked.append((upload, record_type(upload)))
+            except forms.ValidationError as error:
+                errors.append(error)
+        if errors:
+            raise forms.ValidationError(errors)
+        return checked
 
     def clean_website(self):
         if self.cleaned_data["website"]:

@@ -1,8 +1,12 @@
+import os
 import secrets
+import uuid
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -247,6 +251,7 @@ class AccessLog(models.Model):
         CHANGE = "change", "Changed"
         EXPORT = "export", "Exported"
         HISTORY = "history", "Viewed history"
+        DOWNLOAD = "download", "Downloaded a record"
 
     quote_request = models.ForeignKey(
         QuoteRequest, on_delete=models.SET_NULL, null=True, blank=True, related_name="access_log"
@@ -357,3 +362,47 @@ class PatientMessage(models.Model):
 
     def __str__(self):
         return self.get_kind_display()
+
+
+class PrivateStorage(FileSystemStorage):
+    """Files under PRIVATE_MEDIA_ROOT, with no URL: they are only downloaded through a permission-checked view."""
+
+    def __init__(self):
+        super().__init__(base_url=None)
+
+    @property
+    def base_location(self):
+        return settings.PRIVATE_MEDIA_ROOT
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    def url(self, name):
+        raise ValueError("Medical records have no public URL.")
+
+
+def record_path(instance, filename):
+    # A random name: the patient's file name may itself be health data.
+    return f"records/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+
+
+class MedicalRecord(models.Model):
+    """A document a patient attached to a request: kept outside the public media folder."""
+
+    quote_request = models.ForeignKey(QuoteRequest, on_delete=models.CASCADE, related_name="records")
+    file = models.FileField(upload_to=record_path, storage=PrivateStorage())
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=50)
+    size = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self):
+        return f"Record {self.pk}"
+
+    def delete(self, *args, **kwargs):
+        self.file.delete(save=False)
+        return super().delete(*args, **kwargs)

@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from .models import AccessLog, PatientMessage, QuoteRequest, StatusChange, new_reference
+from .models import AccessLog, MedicalRecord, PatientMessage, QuoteRequest, StatusChange, new_reference
 
 DUPLICATE_WINDOW = timedelta(days=30)
 PATIENT_LINK_SALT = "quotes.patient-link"
@@ -19,10 +19,11 @@ PATIENT_LINK_SALT = "quotes.patient-link"
 logger = logging.getLogger(__name__)
 
 
-def submit_quote_request(*, data, destinations, submission_key, consent_version, source_article=None):
+def submit_quote_request(*, data, destinations, submission_key, consent_version, source_article=None, records=()):
     """
     Save a quote request and notify the patient and the triage inbox after commit.
 
+    ``records`` are ``(upload, content_type)`` pairs already checked by the form.
     Returns ``(quote_request, created)``: a form submitted twice (double click,
     browser resend) returns the request the first submission made.
     """
@@ -43,6 +44,14 @@ def submit_quote_request(*, data, destinations, submission_key, consent_version,
             quote_request.possible_duplicate_of = find_possible_duplicate(quote_request)
             quote_request.save()
             quote_request.destinations.set(destinations)
+            for upload, content_type in records:
+                MedicalRecord.objects.create(
+                    quote_request=quote_request,
+                    file=upload,
+                    original_name=upload.name[:255],
+                    content_type=content_type,
+                    size=upload.size,
+                )
             transaction.on_commit(lambda: send_quote_request_emails(quote_request))
     except IntegrityError:
         # The same form arrived twice at once: the other submission won.
@@ -192,3 +201,21 @@ def _send(template, subject, recipients, context, reference):
         send_mail(subject, render_to_string(template, context), None, recipients)
     except Exception:
         logger.exception("Could not send %s for quote request %s", template, reference)
+
+
+def erase_quote_requests(quote_requests):
+    """
+    Delete requests with everything attached to them (notes, quotes, answers, record files).
+
+    The access log keeps only the reference, user and time of each entry. Returns the
+    references erased and the number of record files removed.
+    """
+    references, files = [], 0
+    with transaction.atomic():
+        for quote_request in quote_requests.prefetch_related("records"):
+            for record in quote_request.records.all():
+                record.delete()
+                files += 1
+            references.append(quote_request.reference)
+            quote_request.delete()
+    return references, files

@@ -74,6 +74,7 @@ class QuoteRequestView(FormView):
             submission_key=form.submission_key,
             consent_version=CONSENT_VERSION,
             source_article=self.source_article(form.cleaned_data.get("article")),
+            records=form.cleaned_data["records"],
         )
         self.request.session[SESSION_KEY] = quote_request.reference
         return redirect("quotes:thanks")
