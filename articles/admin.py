@@ -24,7 +24,10 @@ class RichTextWidget(CKEditorWidget):
 
     @property
     def media(self):
-        return super().media + Media(js=["articles/editor-upload.js"])
+        # One ordered list: the upload hook needs CKEditor loaded first (adding two Media objects
+        # would let Django put it before ckeditor.js).
+        editor = super().media
+        return Media(css=editor._css, js=[*editor._js, "articles/editor-upload.js"])
 
 
 class ImageUploadMixin:

@@ -183,6 +183,11 @@ class Article(models.Model):
     def __str__(self):
         return self.title
 
+    def clean(self):
+        # Before the constraints are validated: "Published" with no time means "now".
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+
     def save(self, *args, **kwargs):
         self.body = add_heading_anchors(clean_html(self.body))
         if self.status == self.Status.PUBLISHED and self.published_at is None:

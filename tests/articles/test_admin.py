@@ -199,3 +199,16 @@ def test_author_autocomplete_for_editors(client, editor):
     )
     assert response.status_code == 200
     assert [item["text"] for item in response.json()["results"]] == ["Sam Writer"]
+
+
+def test_publishing_with_no_time_goes_live_at_once(client, editor):
+    client.force_login(editor)
+    response = client.post(ADD, article_form(status=Article.Status.PUBLISHED))
+    assert response.status_code == 302
+    assert Article.objects.get().is_published()
+
+
+def test_editor_upload_hook_loads_after_ckeditor(client, editor):
+    client.force_login(editor)
+    html = client.get(ADD).content.decode()
+    assert html.index("ckeditor/ckeditor/ckeditor.js") < html.index("articles/editor-upload.js")

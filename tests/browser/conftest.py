@@ -1,0 +1,66 @@
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+CHROMIUM_PATH = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-dev-shm-usage",
+]
+TIMEOUT_MS = 15_000
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, driven by Playwright (Playwright cannot download its own browser here)."""
+    if not CHROMIUM_PATH.is_file():
+        pytest.skip(
+            f"Chromium is not installed ({CHROMIUM_PATH}): `apt-get install chromium`, "
+            "or run `make test-browser` which installs it"
+        )
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=TIMEOUT_MS)
+    with pytest.MonkeyPatch.context() as patch:
+        # Playwright's sync API keeps an asyncio event loop marked as running in the main thread until it stops,
+        # and Django then refuses every ORM call there (SynchronousOnlyOperation), even in the plain synchronous
+        # test code between browser steps. No async code touches the database here, so the check is a false alarm.
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        playwright = sync_playwright().start()
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM_PATH), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+        playwright.stop()
+
+
+@pytest.fixture
+def new_page(browser, request, tmp_path):
+    """Open pages in fresh browser contexts (own cookies); a failing test leaves screenshots in its tmp_path."""
+    contexts = []
+
+    def open_page():
+        # The site's time zone, so that the admin's "Now" means the same time to the browser and the server.
+        context = browser.new_context(timezone_id=settings.TIME_ZONE)
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    report = getattr(request.node, "rep_call", None)
+    for number, context in enumerate(contexts):
+        if report is not None and report.failed:
+            for page in context.pages:
+                page.screenshot(path=tmp_path / f"failure-{number}.png", full_page=True)
+        context.close()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
