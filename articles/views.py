@@ -10,6 +10,7 @@ from django.views.generic import DetailView, ListView
 
 from .images import process_image
 from .models import Article, Author, Category, EditorImage, Tag
+from .search import MAX_QUERY_LENGTH, search_articles, search_terms, snippet
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +73,21 @@ class TagView(FilteredListView):
     filter_model = Tag
     filter_field = "tags"
     template_name = "articles/tag_detail.html"
+
+
+class SearchView(ListView):
+    template_name = "articles/search.html"
+    paginate_by = 10
+
+    def get_queryset(self):
+        self.query = self.request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+        return search_articles(self.query).select_related("category").prefetch_related("authors")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(query=self.query, has_terms=bool(search_terms(self.query)), **kwargs)
+        for article in context["object_list"]:
+            article.snippet = snippet(article, self.query)
+        return context
 
 
 class ArticleDetailView(DetailView):
