@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from .images import process_image
-from .models import Article, Author, Category, EditorImage, Reference, SiteBlock, Tag
+from .models import Article, Author, Category, Correction, EditorImage, Page, Reference, SiteBlock, SlugRedirect, Tag
 
 
 class RichTextWidget(CKEditorWidget):
@@ -85,6 +85,17 @@ class ReferenceInline(admin.TabularInline):
         return super().get_formset(request, obj, **kwargs)
 
 
+class CorrectionInline(admin.TabularInline):
+    model = Correction
+    extra = 0
+    fields = ["date", "text"]
+    verbose_name_plural = "corrections (shown on the article as “Updated on DATE: …”)"
+
+    def get_formset(self, request, obj=None, **kwargs):
+        kwargs.setdefault("widgets", {"text": forms.Textarea(attrs={"rows": 2, "cols": 60})})
+        return super().get_formset(request, obj, **kwargs)
+
+
 class StateFilter(admin.SimpleListFilter):
     title = "visibility"
     parameter_name = "state"
@@ -114,7 +125,7 @@ class ArticleAdmin(admin.ModelAdmin):
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["authors", "tags", "medical_reviewer"]
-    inlines = [ReferenceInline]
+    inlines = [ReferenceInline, CorrectionInline]
     actions = ["publish", "unpublish", "mark_reviewed"]
     readonly_fields = ["preview_link", "created_at", "updated_at"]
     save_on_top = True
@@ -220,6 +231,27 @@ class SiteBlockAdmin(admin.ModelAdmin):
         if db_field.name == "body":
             kwargs["widget"] = RichTextWidget()
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+@admin.register(Page)
+class PageAdmin(admin.ModelAdmin):
+    list_display = ["title", "slug", "in_footer", "position", "updated_at"]
+    list_editable = ["in_footer", "position"]
+    prepopulated_fields = {"slug": ["title"]}
+    search_fields = ["title"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "body":
+            kwargs["widget"] = RichTextWidget()
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+@admin.register(SlugRedirect)
+class SlugRedirectAdmin(admin.ModelAdmin):
+    list_display = ["old_slug", "article", "created_at"]
+    list_select_related = ["article"]
+    search_fields = ["old_slug", "article__title"]
+    autocomplete_fields = ["article"]
 
 
 @admin.register(EditorImage)

@@ -4,6 +4,7 @@ import re
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
+from django.core.cache import cache
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -15,7 +16,20 @@ from django.utils.text import slugify
 from .sanitize import add_heading_anchors, clean_html
 
 WORDS_PER_MINUTE = 230
+NAV_CACHE_KEY = "articles:nav-categories"
+BLOCKS_CACHE_KEY = "articles:site-blocks"
+PAGES_CACHE_KEY = "articles:footer-pages"
 H2_RE = re.compile(r'<h2 id="([^"]+)">(.*?)</h2>', re.DOTALL)
+
+
+def fill_image_dimensions(image, instance, width_field, height_field):
+    """Store an image's size when it was saved without it, so that pages never open the file to measure it."""
+    if image and getattr(instance, width_field) is None:
+        try:
+            setattr(instance, width_field, image.width)
+            setattr(instance, height_field, image.height)
+        except (OSError, ValueError):
+            pass  # a missing file: the page simply has no size for it
 
 
 class Category(models.Model):
@@ -34,6 +48,14 @@ class Category(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        cache.delete(NAV_CACHE_KEY)
+
+    def delete(self, *args, **kwargs):
+        cache.delete(NAV_CACHE_KEY)
+        return super().delete(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("articles:category", kwargs={"slug": self.slug})
@@ -77,6 +99,10 @@ class Author(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        fill_image_dimensions(self.photo, self, "photo_width", "photo_height")
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("articles:author", kwargs={"slug": self.slug})
@@ -194,7 +220,14 @@ class Article(models.Model):
             self.published_at = timezone.now()
         if not self.slug:
             self.slug = slugify(self.title)[:200]
+        fill_image_dimensions(self.hero_image, self, "hero_width", "hero_height")
+        previous = Article.objects.filter(pk=self.pk).values("slug", "status").first() if self.pk else None
         super().save(*args, **kwargs)
+        if previous and previous["slug"] != self.slug:
+            # Links to the old address keep working (301), once readers may have seen it.
+            if previous["status"] == self.Status.PUBLISHED:
+                SlugRedirect.objects.update_or_create(old_slug=previous["slug"], defaults={"article": self})
+            SlugRedirect.objects.filter(old_slug=self.slug).delete()
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
@@ -227,6 +260,17 @@ class Article(models.Model):
     def reading_minutes(self):
         words = len(strip_tags(self.body).split())
         return max(1, math.ceil(words / WORDS_PER_MINUTE))
+
+    def related(self, count=3):
+        """Published articles of the same category or sharing a tag, most recent first."""
+        shared_tags = Article.tags.through.objects.filter(tag__in=self.tags.all()).values("article_id")
+        return (
+            Article.objects.published()
+            .filter(Q(category_id=self.category_id) | Q(pk__in=shared_tags))
+            .exclude(pk=self.pk)
+            .select_related("category")
+            .order_by("-published_at")[:count]
+        )
 
     @property
     def meta_title(self):
@@ -301,6 +345,11 @@ class SiteBlock(models.Model):
     def save(self, *args, **kwargs):
         self.body = clean_html(self.body)
         super().save(*args, **kwargs)
+        cache.delete(BLOCKS_CACHE_KEY)
+
+    def delete(self, *args, **kwargs):
+        cache.delete(BLOCKS_CACHE_KEY)
+        return super().delete(*args, **kwargs)
 
 
 class EditorImage(models.Model):
@@ -318,3 +367,58 @@ class EditorImage(models.Model):
 
     def __str__(self):
         return self.original_name or self.image.name
+
+
+class SlugRedirect(models.Model):
+    """An old address of a published article, answered with a permanent redirect."""
+
+    old_slug = models.SlugField(max_length=200, unique=True)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="slug_redirects")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.article.slug}"
+
+
+class Correction(models.Model):
+    """A dated note telling readers what changed in an article after it was published."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
+    date = models.DateField(default=timezone.localdate)
+    text = models.TextField(max_length=1000, help_text="What was wrong and what it now says, in a sentence or two.")
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+
+    def __str__(self):
+        return f"Correction of {self.date:%d %b %Y}"
+
+
+class Page(models.Model):
+    """A standing page such as the editorial policy or how medical review works."""
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True)
+    summary = models.CharField(max_length=300, help_text="One sentence for search engines and link previews.")
+    body = models.TextField()
+    in_footer = models.BooleanField("link in the footer", default=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["position", "title"]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.body = clean_html(self.body)
+        super().save(*args, **kwargs)
+        cache.delete(PAGES_CACHE_KEY)
+
+    def delete(self, *args, **kwargs):
+        cache.delete(PAGES_CACHE_KEY)
+        return super().delete(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:page", kwargs={"slug": self.slug})

@@ -11,5 +11,6 @@ urlpatterns = [
     path("category/<slug:slug>/", views.CategoryView.as_view(), name="category"),
     path("authors/<slug:slug>/", views.AuthorView.as_view(), name="author"),
     path("tags/<slug:slug>/", views.TagView.as_view(), name="tag"),
+    path("pages/<slug:slug>/", views.PageView.as_view(), name="page"),
     path("editor/upload/", views.editor_upload, name="editor-upload"),
 ]

@@ -2,15 +2,17 @@ import logging
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.http import JsonResponse
+from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
 from .images import process_image
-from .models import Article, Author, Category, EditorImage, Tag
+from .models import Article, Author, Category, EditorImage, Page, SlugRedirect, Tag
 from .search import MAX_QUERY_LENGTH, search_articles, search_terms, snippet
+from .structured_data import article_json_ld
 
 logger = logging.getLogger(__name__)
 
@@ -96,7 +98,28 @@ class ArticleDetailView(DetailView):
     def get_queryset(self):
         articles = Article.objects.all() if can_preview(self.request.user) else Article.objects.published()
         return articles.select_related("category", "medical_reviewer").prefetch_related(
-            "authors", "tags", "references"
+            "authors", "tags", "references", "corrections"
+        )
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            # An address the article had before an editor changed its slug.
+            moved = SlugRedirect.objects.filter(old_slug=kwargs["slug"]).values_list("article_id", flat=True).first()
+            visible = Article.objects.all() if can_preview(request.user) else Article.objects.published()
+            slug = visible.filter(pk=moved).values_list("slug", flat=True).first() if moved else None
+            if slug is None:
+                raise
+            return HttpResponsePermanentRedirect(reverse("articles:detail", kwargs={"slug": slug}))
+
+    def get_context_data(self, **kwargs):
+        article = self.object
+        return super().get_context_data(
+            related=article.related(),
+            json_ld=article_json_ld(article, self.request),
+            canonical_url=self.request.build_absolute_uri(article.get_absolute_url()),
+            **kwargs,
         )
 
     def render_to_response(self, context, **response_kwargs):
@@ -105,6 +128,11 @@ class ArticleDetailView(DetailView):
             add_never_cache_headers(response)
             response["X-Robots-Tag"] = "noindex, nofollow"
         return response
+
+
+class PageView(DetailView):
+    model = Page
+    template_name = "articles/page_detail.html"
 
 
 @require_POST

@@ -1,7 +1,11 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+
+from articles.feeds import ArticlesAtomFeed, ArticlesFeed
+from articles.sitemaps import SITEMAPS, robots_txt
 
 admin.site.site_header = f"{settings.MAGAZINE_NAME} administration"
 admin.site.site_title = settings.MAGAZINE_NAME
@@ -10,6 +14,12 @@ admin.site.index_title = "Editorial desk"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("quote/", include("quotes.urls")),
+    path("feeds/rss/", ArticlesFeed(), name="feed-rss"),
+    path("feeds/atom/", ArticlesAtomFeed(), name="feed-atom"),
+    path("category/<slug:slug>/feeds/rss/", ArticlesFeed(), name="category-feed-rss"),
+    path("category/<slug:slug>/feeds/atom/", ArticlesAtomFeed(), name="category-feed-atom"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", robots_txt, name="robots-txt"),
     path("", include("articles.urls")),
 ]
 

@@ -134,7 +134,9 @@ class PatientQuoteView(TemplateView):
         if self.quote is None:
             return self.link_error(request, status=404)
         response = super().dispatch(request, *args, **kwargs)
-        response["Referrer-Policy"] = "no-referrer"  # the address is the patient's key
+        # The address is the patient's key: it never goes to another site. ("no-referrer" would make browsers
+        # send "Origin: null" with the page's own forms, which the CSRF check refuses.)
+        response["Referrer-Policy"] = "same-origin"
         response["X-Robots-Tag"] = "noindex, nofollow"
         return response
 

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -81,6 +82,14 @@ def triage(django_user_model, groups):
 @pytest.fixture
 def superuser(django_user_model):
     return django_user_model.objects.create_superuser(username="admin", password="correct-horse-battery", email="admin@example.org")
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    # Site-wide data is cached; every test starts from an empty cache.
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

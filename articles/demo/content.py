@@ -442,3 +442,37 @@ TREATMENTS = [
     },
 ]
 DESTINATIONS = ["Costa Rica", "Germany", "India", "Mexico", "Poland", "South Korea", "Spain", "Thailand", "Turkey"]
+
+
+# Trust pages: how the magazine works. Created once; editors own them afterwards.
+PAGES = [
+    {
+        "slug": "editorial-policy",
+        "title": "Editorial policy",
+        "summary": "How we choose, write, check and correct what we publish.",
+        "position": 0,
+        "body": (
+            "<h2>Independence</h2><p>Our journalists decide what we cover. Clinics, hospitals and agencies cannot pay "
+            "for articles, and advertising never appears inside an article.</p>"
+            "<h2>Evidence</h2><p>We cite the research and the guidance we rely on, and link to it. When the evidence "
+            "is thin or a treatment is experimental, we say so plainly.</p>"
+            "<h2>Corrections</h2><p>When we get something wrong we correct the article and say at the top what "
+            "changed and when. Write to the editors if you spot an error.</p>"
+        ),
+    },
+    {
+        "slug": "medical-review",
+        "title": "About our medical review",
+        "summary": "Who checks our medical articles, what they check, and how often we review them again.",
+        "position": 1,
+        "body": (
+            "<h2>Who reviews</h2><p>Every article about a treatment or a condition is checked by a practising "
+            "clinician before it is published. Their name, qualifications and the date of the review are shown on "
+            "the article.</p>"
+            "<h2>What they check</h2><ul><li>That the facts match current evidence and guidelines.</li><li>That "
+            "risks and uncertainty are described fairly.</li><li>That nothing reads as a promise of a cure.</li></ul>"
+            "<h2>Keeping articles current</h2><p>Medical articles are reviewed again at least once a year, and "
+            "sooner when guidance changes.</p>"
+        ),
+    },
+]

@@ -34,6 +34,10 @@ def article_form(**overrides):
         "references-0-url": "https://www.cochranelibrary.com/",
         "references-0-doi": "",
         "references-0-pmid": "",
+        "corrections-TOTAL_FORMS": "0",
+        "corrections-INITIAL_FORMS": "0",
+        "corrections-MIN_NUM_FORMS": "0",
+        "corrections-MAX_NUM_FORMS": "1000",
     }
     data.update(overrides)
     return data

@@ -132,3 +132,12 @@ def test_loads_the_treatment_catalogue_with_stem_cells_marked_experimental():
     stem_cells = Treatment.objects.get(slug="stem-cell-therapy")
     assert stem_cells.is_experimental and stem_cells.related_article.slug == "stem-cell-therapy-after-stroke"
     assert Treatment.objects.count() == 4 and Destination.objects.count() >= 5
+
+
+def test_loads_the_trust_pages_once():
+    from articles.models import Page
+
+    call_command("load_demo_content", stdout=io.StringIO())
+    Page.objects.filter(slug="editorial-policy").update(title="Our editorial policy")
+    call_command("load_demo_content", stdout=io.StringIO())
+    assert set(Page.objects.values_list("title", flat=True)) == {"Our editorial policy", "About our medical review"}

@@ -96,3 +96,18 @@ def test_site_block_link_must_be_a_path_or_http_url(link):
 def test_site_block_accepts_paths_and_https_urls():
     SiteBlock(kind=SiteBlock.Kind.PROMO, link_url="/quote/").full_clean()
     SiteBlock(kind=SiteBlock.Kind.QUOTE_CTA, link_url="https://example.org/cmtp").full_clean()
+
+
+def test_images_saved_from_code_get_their_dimensions_stored():
+    from django.core.files.base import ContentFile
+
+    from tests.articles.test_uploads import image_bytes
+
+    article = make_article()
+    article.hero_alt = "A picture"
+    article.hero_image.save("hero.jpg", ContentFile(image_bytes(width=64, height=48)), save=True)
+    author = make_author()
+    author.photo.save("face.jpg", ContentFile(image_bytes(width=20, height=30)), save=True)
+    assert Article.objects.values_list("hero_width", "hero_height").get(pk=article.pk) == (64, 48)
+    author.refresh_from_db()
+    assert (author.photo_width, author.photo_height) == (20, 30)

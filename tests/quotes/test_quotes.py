@@ -70,7 +70,7 @@ def test_patient_link_shows_the_breakdown_total_validity_and_disclaimer_without_
     assert "USD 12256.50" in html
     assert quote.valid_until.strftime("%-d %B %Y") in html
     assert "Not medical advice." in html
-    assert response["Referrer-Policy"] == "no-referrer" and "no-cache" in response["Cache-Control"]
+    assert response["Referrer-Policy"] == "same-origin" and "no-cache" in response["Cache-Control"]
 
 
 def test_tampered_link_is_refused(client, triage):

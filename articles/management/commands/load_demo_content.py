@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.demo import content, images
-from articles.models import Article, Author, Category, Reference, SiteBlock, Tag
+from articles.models import Article, Author, Category, Page, Reference, SiteBlock, Tag
 from quotes.models import Destination, Treatment
 
 
@@ -32,9 +32,10 @@ class Command(BaseCommand):
         authors = self.load_authors()
         self.load_articles(categories, tags, authors)
         self.load_site_blocks()
+        self.load_pages()
         self.load_treatments()
 
-        for label in ("categories", "tags", "authors", "articles", "site blocks", "treatments", "destinations"):
+        for label in ("categories", "tags", "authors", "articles", "site blocks", "pages", "treatments", "destinations"):
             created, present = self.created[label], self.present[label]
             self.stdout.write(f"{label.capitalize()}: {created} created, {present} already present.")
         self.stdout.write(self.style.SUCCESS(f"Demo content loaded ({self.images} images generated)."))
@@ -121,6 +122,11 @@ class Command(BaseCommand):
             # Only created when missing: once the block exists, its wording belongs to the editors.
             _, created = SiteBlock.objects.get_or_create(kind=data["kind"], defaults=data)
             self.count("site blocks", created)
+
+    def load_pages(self):
+        for data in content.PAGES:
+            _, created = Page.objects.get_or_create(slug=data["slug"], defaults=data)
+            self.count("pages", created)
 
     def load_treatments(self):
         for position, data in enumerate(content.TREATMENTS):

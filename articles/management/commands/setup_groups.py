@@ -25,6 +25,9 @@ GROUPS = {
             "tag": ALL,
             "editorimage": ("add", "change", "delete", "view"),
             "siteblock": ("change", "view"),
+            "page": ALL,
+            "correction": ALL,
+            "slugredirect": ALL,
         },
         "quotes": {"treatment": ALL, "destination": ALL},
     },
@@ -32,6 +35,7 @@ GROUPS = {
         "articles": {
             "article": ("change", "view", "review"),
             "reference": ALL,
+            "correction": ALL,
             "author": ("view",),
             "category": ("view",),
             "tag": ("view",),

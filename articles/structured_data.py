@@ -1,0 +1,57 @@
+"""schema.org JSON-LD for article pages: what search engines read to judge a medical page."""
+
+from django.conf import settings
+from django.urls import reverse
+
+
+def _person(author, request):
+    person = {"@type": "Person", "name": author.name, "url": request.build_absolute_uri(author.get_absolute_url())}
+    if author.credentials:
+        person["hasCredential"] = {"@type": "EducationalOccupationalCredential", "name": author.credentials}
+    return person
+
+
+def _citation(reference):
+    work = {"@type": "CreativeWork", "name": reference.citation}
+    url = reference.url or reference.doi_url or reference.pmid_url
+    if url:
+        work["url"] = url
+    return work
+
+
+def article_json_ld(article, request):
+    url = request.build_absolute_uri(article.get_absolute_url())
+    data = {
+        "@context": "https://schema.org",
+        # A page reviewed by a clinician is a medical page; other pieces are plain articles.
+        "@type": "MedicalWebPage" if article.medical_reviewer_id else "Article",
+        "headline": article.title[:110],
+        "name": article.title,
+        "description": article.meta_description,
+        "url": url,
+        "mainEntityOfPage": url,
+        "inLanguage": "en",
+        "datePublished": article.published_at.isoformat() if article.published_at else None,
+        "dateModified": article.updated_at.isoformat(),
+        "author": [_person(author, request) for author in article.authors.all()],
+        "publisher": {
+            "@type": "Organization",
+            "name": settings.MAGAZINE_NAME,
+            "url": request.build_absolute_uri(reverse("articles:home")),
+        },
+        "articleSection": article.category.name,
+        "keywords": [tag.name for tag in article.tags.all()],
+        "citation": [_citation(reference) for reference in article.references.all()],
+    }
+    if article.hero_image:
+        data["image"] = {
+            "@type": "ImageObject",
+            "url": request.build_absolute_uri(article.hero_image.url),
+            "width": article.hero_width,
+            "height": article.hero_height,
+            "caption": article.hero_alt,
+        }
+    if article.medical_reviewer_id:
+        data["reviewedBy"] = _person(article.medical_reviewer, request)
+        data["lastReviewed"] = article.last_reviewed.isoformat()
+    return {key: value for key, value in data.items() if value not in (None, [], "")}
