@@ -8,6 +8,7 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.html import format_html
 
+from .caching import bump_site_version
 from .images import process_image
 from .models import Article, Author, Category, Correction, EditorImage, Page, Reference, SiteBlock, SlugRedirect, Tag
 
@@ -141,6 +142,10 @@ class ArticleAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("authors")
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        bump_site_version()  # authors and tags are saved after the article itself
+
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if not self.has_review_permission(request):
@@ -181,6 +186,7 @@ class ArticleAdmin(admin.ModelAdmin):
         count = queryset.filter(status=Article.Status.PUBLISHED).update(
             status=Article.Status.DRAFT, updated_at=timezone.now()
         )
+        bump_site_version()
         self.message_user(request, f"{count} article(s) unpublished.", messages.SUCCESS)
 
     @admin.action(description="Mark selected articles medically reviewed by me today", permissions=["review"])
@@ -194,6 +200,7 @@ class ArticleAdmin(admin.ModelAdmin):
             )
             return
         count = queryset.update(medical_reviewer=reviewer, last_reviewed=timezone.localdate(), updated_at=timezone.now())
+        bump_site_version()
         self.message_user(request, f"{count} article(s) marked reviewed by {reviewer.name_with_credentials}.", messages.SUCCESS)
 
 

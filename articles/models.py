@@ -4,7 +4,6 @@ import re
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.core.cache import cache
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -13,12 +12,11 @@ from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 
+from .caching import InvalidatesPublicPages
 from .sanitize import add_heading_anchors, clean_html
 
 WORDS_PER_MINUTE = 230
-NAV_CACHE_KEY = "articles:nav-categories"
-BLOCKS_CACHE_KEY = "articles:site-blocks"
-PAGES_CACHE_KEY = "articles:footer-pages"
+
 H2_RE = re.compile(r'<h2 id="([^"]+)">(.*?)</h2>', re.DOTALL)
 
 
@@ -32,7 +30,7 @@ def fill_image_dimensions(image, instance, width_field, height_field):
             pass  # a missing file: the page simply has no size for it
 
 
-class Category(models.Model):
+class Category(InvalidatesPublicPages, models.Model):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
     description = models.TextField(
@@ -49,19 +47,11 @@ class Category(models.Model):
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        cache.delete(NAV_CACHE_KEY)
-
-    def delete(self, *args, **kwargs):
-        cache.delete(NAV_CACHE_KEY)
-        return super().delete(*args, **kwargs)
-
     def get_absolute_url(self):
         return reverse("articles:category", kwargs={"slug": self.slug})
 
 
-class Tag(models.Model):
+class Tag(InvalidatesPublicPages, models.Model):
     name = models.CharField(max_length=60, unique=True)
     slug = models.SlugField(max_length=60, unique=True)
 
@@ -75,7 +65,7 @@ class Tag(models.Model):
         return reverse("articles:tag", kwargs={"slug": self.slug})
 
 
-class Author(models.Model):
+class Author(InvalidatesPublicPages, models.Model):
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=120, unique=True)
     credentials = models.CharField(
@@ -121,7 +111,7 @@ class ArticleQuerySet(models.QuerySet):
         return self.select_related("category").prefetch_related("authors")
 
 
-class Article(models.Model):
+class Article(InvalidatesPublicPages, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         IN_REVIEW = "review", "In review"
@@ -281,7 +271,7 @@ class Article(models.Model):
         return self.seo_description or self.standfirst[:160]
 
 
-class Reference(models.Model):
+class Reference(InvalidatesPublicPages, models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="references")
     position = models.PositiveSmallIntegerField(default=0)
     citation = models.TextField(help_text="The citation as it should read, e.g. authors, title, journal, year.")
@@ -319,7 +309,7 @@ def validate_link(value):
         raise ValidationError("Enter a path on this site (such as /quote/) or an http(s) URL.", code="invalid_link")
 
 
-class SiteBlock(models.Model):
+class SiteBlock(InvalidatesPublicPages, models.Model):
     """Site-wide copy that editors manage: the medical disclaimer and the calls to action."""
 
     class Kind(models.TextChoices):
@@ -345,11 +335,6 @@ class SiteBlock(models.Model):
     def save(self, *args, **kwargs):
         self.body = clean_html(self.body)
         super().save(*args, **kwargs)
-        cache.delete(BLOCKS_CACHE_KEY)
-
-    def delete(self, *args, **kwargs):
-        cache.delete(BLOCKS_CACHE_KEY)
-        return super().delete(*args, **kwargs)
 
 
 class EditorImage(models.Model):
@@ -369,7 +354,7 @@ class EditorImage(models.Model):
         return self.original_name or self.image.name
 
 
-class SlugRedirect(models.Model):
+class SlugRedirect(InvalidatesPublicPages, models.Model):
     """An old address of a published article, answered with a permanent redirect."""
 
     old_slug = models.SlugField(max_length=200, unique=True)
@@ -380,7 +365,7 @@ class SlugRedirect(models.Model):
         return f"{self.old_slug} → {self.article.slug}"
 
 
-class Correction(models.Model):
+class Correction(InvalidatesPublicPages, models.Model):
     """A dated note telling readers what changed in an article after it was published."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
@@ -394,7 +379,7 @@ class Correction(models.Model):
         return f"Correction of {self.date:%d %b %Y}"
 
 
-class Page(models.Model):
+class Page(InvalidatesPublicPages, models.Model):
     """A standing page such as the editorial policy or how medical review works."""
 
     title = models.CharField(max_length=200)
@@ -414,11 +399,6 @@ class Page(models.Model):
     def save(self, *args, **kwargs):
         self.body = clean_html(self.body)
         super().save(*args, **kwargs)
-        cache.delete(PAGES_CACHE_KEY)
-
-    def delete(self, *args, **kwargs):
-        cache.delete(PAGES_CACHE_KEY)
-        return super().delete(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("articles:page", kwargs={"slug": self.slug})

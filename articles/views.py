@@ -6,9 +6,12 @@ from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.decorators import method_decorator
+from django.utils.http import http_date
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
+from .caching import public_page
 from .images import process_image
 from .models import Article, Author, Category, EditorImage, Page, SlugRedirect, Tag
 from .search import MAX_QUERY_LENGTH, search_articles, search_terms, snippet
@@ -28,6 +31,7 @@ class ArticleListMixin:
         return Article.objects.published().for_listing()
 
 
+@method_decorator(public_page, name="dispatch")
 class HomeView(ArticleListMixin, ListView):
     template_name = "articles/home.html"
     featured_count = 3
@@ -40,11 +44,13 @@ class HomeView(ArticleListMixin, ListView):
         return super().get_context_data(featured=self.featured, **kwargs)
 
 
+@method_decorator(public_page, name="dispatch")
 class ArchiveView(ArticleListMixin, ListView):
     template_name = "articles/article_list.html"
     extra_context = {"heading": "All articles"}
 
 
+@method_decorator(public_page, name="dispatch")
 class FilteredListView(ArticleListMixin, ListView):
     """An article list for one category, author or tag, named by the slug in the URL."""
 
@@ -92,6 +98,7 @@ class SearchView(ListView):
         return context
 
 
+@method_decorator(public_page, name="dispatch")
 class ArticleDetailView(DetailView):
     """The public article page; staff who may view articles also see drafts and scheduled ones here."""
 
@@ -124,12 +131,14 @@ class ArticleDetailView(DetailView):
 
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)
+        response["Last-Modified"] = http_date(self.object.updated_at.timestamp())
         if not self.object.is_published():
             add_never_cache_headers(response)
             response["X-Robots-Tag"] = "noindex, nofollow"
         return response
 
 
+@method_decorator(public_page, name="dispatch")
 class PageView(DetailView):
     model = Page
     template_name = "articles/page_detail.html"

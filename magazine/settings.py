@@ -65,6 +65,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -193,6 +194,11 @@ IMAGE_UPLOAD_MAX_PIXELS = int(os.environ.get("IMAGE_UPLOAD_MAX_PIXELS", 40_000_0
 IMAGE_UPLOAD_MAX_SIDE = int(os.environ.get("IMAGE_UPLOAD_MAX_SIDE", 4000))
 
 MAGAZINE_NAME = os.environ.get("MAGAZINE_NAME", "Medical Tourism Magazine")
+
+# Public pages are cached for anonymous readers (articles/caching.py): up to PAGE_CACHE_SECONDS here
+# (any edit drops them at once), and PAGE_MAX_AGE in browsers and CDNs, which cannot be told of edits.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+PAGE_MAX_AGE = int(os.environ.get("PAGE_MAX_AGE", "60"))
 ARTICLES_PER_PAGE = 12
 
 LOGGING = {

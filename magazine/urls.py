@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from articles.caching import public_page
 from articles.feeds import ArticlesAtomFeed, ArticlesFeed
 from articles.sitemaps import SITEMAPS, robots_txt
 
@@ -14,12 +15,12 @@ admin.site.index_title = "Editorial desk"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("quote/", include("quotes.urls")),
-    path("feeds/rss/", ArticlesFeed(), name="feed-rss"),
-    path("feeds/atom/", ArticlesAtomFeed(), name="feed-atom"),
-    path("category/<slug:slug>/feeds/rss/", ArticlesFeed(), name="category-feed-rss"),
-    path("category/<slug:slug>/feeds/atom/", ArticlesAtomFeed(), name="category-feed-atom"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
-    path("robots.txt", robots_txt, name="robots-txt"),
+    path("feeds/rss/", public_page(ArticlesFeed()), name="feed-rss"),
+    path("feeds/atom/", public_page(ArticlesAtomFeed()), name="feed-atom"),
+    path("category/<slug:slug>/feeds/rss/", public_page(ArticlesFeed()), name="category-feed-rss"),
+    path("category/<slug:slug>/feeds/atom/", public_page(ArticlesAtomFeed()), name="category-feed-atom"),
+    path("sitemap.xml", public_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", public_page(robots_txt), name="robots-txt"),
     path("", include("articles.urls")),
 ]
 

@@ -85,8 +85,9 @@ def superuser(django_user_model):
 
 
 @pytest.fixture(autouse=True)
-def empty_cache():
-    # Site-wide data is cached; every test starts from an empty cache.
+def empty_cache(settings):
+    # Every test starts from an empty cache, and renders pages itself: tests of the page cache turn it on.
+    settings.PAGE_CACHE_SECONDS = 0
     cache.clear()
     yield
     cache.clear()

@@ -1,0 +1,123 @@
+import time
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article, SiteBlock
+from tests.conftest import make_article
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def page_cache(settings):
+    settings.PAGE_CACHE_SECONDS = 600
+    settings.PAGE_MAX_AGE = 60
+
+
+def test_anonymous_pages_are_served_from_the_cache(client, django_assert_num_queries):
+    article = make_article()
+    for url in (reverse("articles:home"), article.get_absolute_url(), article.category.get_absolute_url(),
+                reverse("feed-rss"), reverse("sitemap")):
+        first = client.get(url)
+        assert first.status_code == 200
+        assert "public" in first["Cache-Control"] and "max-age=60" in first["Cache-Control"]
+        with django_assert_num_queries(0):
+            assert client.get(url).content == first.content
+
+
+def test_an_edit_shows_at_once(client):
+    article = make_article(title="First title")
+    assert "First title" in client.get(article.get_absolute_url()).content.decode()
+    assert "First title" in client.get(reverse("articles:home")).content.decode()
+    article.title = "Second title"
+    article.save()
+    assert "Second title" in client.get(article.get_absolute_url()).content.decode()
+    assert "Second title" in client.get(reverse("articles:home")).content.decode()
+    assert "Second title" in client.get(reverse("feed-rss")).content.decode()
+
+
+def test_unpublishing_from_the_admin_takes_the_article_off_every_page(client, editor):
+    article = make_article(title="Soon withdrawn")
+    url = article.get_absolute_url()
+    for page in (url, reverse("articles:home"), reverse("sitemap")):
+        client.get(page)
+    staff = client_class_login(editor)
+    staff.post(reverse("admin:articles_article_changelist"), {"action": "unpublish", "_selected_action": [article.pk]})
+    assert client.get(url).status_code == 404
+    assert "Soon withdrawn" not in client.get(reverse("articles:home")).content.decode()
+    assert url not in client.get(reverse("sitemap")).content.decode()
+
+
+def client_class_login(user):
+    from django.test import Client
+
+    staff = Client()
+    staff.force_login(user)
+    return staff
+
+
+def test_site_block_edit_shows_at_once(client):
+    article = make_article()
+    block = SiteBlock.objects.create(kind="promo", title="Old promo")
+    client.get(article.get_absolute_url())
+    block.title = "New promo"
+    block.save()
+    assert "New promo" in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_a_scheduled_article_appears_when_its_time_comes_without_any_edit(client):
+    make_article(title="Already live")
+    soon = timezone.now() + timedelta(seconds=30)
+    make_article(title="Scheduled piece", published_at=soon)
+    assert "Scheduled piece" not in client.get(reverse("articles:home")).content.decode()
+
+    later = soon + timedelta(seconds=1)
+    with mock.patch("django.utils.timezone.now", return_value=later), mock.patch(
+        "django.core.cache.backends.locmem.time.time", return_value=time.time() + 31
+    ):
+        assert "Scheduled piece" in client.get(reverse("articles:home")).content.decode()
+
+
+def test_pages_are_not_cached_past_the_next_scheduled_publication(client):
+    make_article(published_at=timezone.now() + timedelta(seconds=45))
+    response = client.get(reverse("articles:home"))
+    max_age = int(response["Cache-Control"].split("max-age=")[1].split(",")[0])
+    assert 0 < max_age <= 45
+
+
+def test_staff_are_never_served_cached_pages(client, editor):
+    draft = make_article(status=Article.Status.DRAFT, title="Staff only draft")
+    assert client.get(draft.get_absolute_url()).status_code == 404  # anonymous: a cached 404 is never stored
+    home = client.get(reverse("articles:home"))
+    staff = client_class_login(editor)
+    response = staff.get(draft.get_absolute_url())
+    assert response.status_code == 200 and "Preview" in response.content.decode()
+    staff_home = staff.get(reverse("articles:home"))
+    assert "private" in staff_home["Cache-Control"] and "public" not in staff_home["Cache-Control"]
+    assert "public" in home["Cache-Control"]
+
+
+def test_conditional_get_answers_304(client):
+    article = make_article()
+    first = client.get(article.get_absolute_url())
+    assert first.has_header("ETag") and first.has_header("Last-Modified")
+    again = client.get(article.get_absolute_url(), HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304 and again.content == b""
+
+
+def test_the_quote_form_is_never_cached(client):
+    response = client.get(reverse("quotes:request"))
+    assert "no-cache" in response["Cache-Control"] or "no-store" in response["Cache-Control"]
+    assert "public" not in response["Cache-Control"]
+
+
+def test_page_cache_can_be_turned_off(client, settings, django_assert_max_num_queries):
+    settings.PAGE_CACHE_SECONDS = 0
+    article = make_article()
+    client.get(article.get_absolute_url())
+    response = client.get(article.get_absolute_url())
+    assert "public" not in response.get("Cache-Control", "")
