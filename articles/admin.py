@@ -7,6 +7,7 @@ from django.forms.widgets import Media
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.timesince import timeuntil
 
 from .caching import bump_site_version
 from .images import process_image
@@ -102,7 +103,7 @@ class StateFilter(admin.SimpleListFilter):
     parameter_name = "state"
 
     def lookups(self, request, model_admin):
-        return [("live", "Live"), ("scheduled", "Scheduled"), ("unpublished", "Not published")]
+        return [("live", "Live"), ("scheduled", "Scheduled"), ("expired", "Expired"), ("unpublished", "Not published")]
 
     def queryset(self, request, queryset):
         now = timezone.now()
@@ -111,6 +112,8 @@ class StateFilter(admin.SimpleListFilter):
             return queryset.published()
         if self.value() == "scheduled":
             return queryset.filter(published, published_at__gt=now)
+        if self.value() == "expired":
+            return queryset.filter(published, expires_at__lte=now)
         if self.value() == "unpublished":
             return queryset.exclude(published)
         return queryset
@@ -119,7 +122,7 @@ class StateFilter(admin.SimpleListFilter):
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleAdminForm
-    list_display = ["title", "state_label", "status", "category", "author_names", "published_at", "updated_at"]
+    list_display = ["title", "state_label", "schedule", "status", "category", "author_names", "published_at", "updated_at"]
     list_filter = [StateFilter, "status", "category", "featured", "tags"]
     list_select_related = ["category"]
     search_fields = ["title", "standfirst", "slug", "authors__name"]
@@ -135,7 +138,7 @@ class ArticleAdmin(admin.ModelAdmin):
         ("Hero image", {"fields": ["hero_image", "hero_alt", "hero_caption", "hero_credit"]}),
         ("Classification", {"fields": ["category", "tags", "authors", "featured"]}),
         ("Medical review", {"fields": ["medical_reviewer", "last_reviewed"]}),
-        ("Publishing", {"fields": ["status", "published_at", "preview_link", "created_at", "updated_at"]}),
+        ("Publishing", {"fields": ["status", "published_at", "expires_at", "preview_link", "created_at", "updated_at"]}),
         ("Search engines", {"classes": ["collapse"], "fields": ["seo_title", "seo_description"]}),
     ]
 
@@ -158,6 +161,17 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.display(description="visibility", ordering="published_at")
     def state_label(self, obj):
         return format_html('<span class="state state-{}">{}</span>', obj.state, obj.state.capitalize())
+
+    @admin.display(description="countdown")
+    def schedule(self, obj):
+        now = timezone.now()
+        if obj.status != Article.Status.PUBLISHED:
+            return ""
+        if obj.published_at and obj.published_at > now:
+            return f"goes live in {timeuntil(obj.published_at, now, depth=2)}"
+        if obj.expires_at and obj.expires_at > now:
+            return f"comes down in {timeuntil(obj.expires_at, now, depth=2)}"
+        return ""
 
     @admin.display(description="authors")
     def author_names(self, obj):

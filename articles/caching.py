@@ -5,7 +5,7 @@ Every cached page is stored under the current *site version*. Saving or deleting
 anything readers see (articles, their references and corrections, categories,
 tags, authors, site blocks, pages) bumps the version, so every page changes at
 once. A scheduled article must appear when its time comes without any save, so
-no page is cached past the next scheduled publication. Staff and previews are
+no page is cached past the next scheduled publication or expiry. Staff and previews are
 never served from the cache nor stored in it.
 """
 
@@ -14,6 +14,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import Min
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
@@ -43,19 +44,20 @@ def versioned_key(name):
 
 
 def seconds_until_next_publication():
-    """Seconds before the next scheduled article goes live, or None if none is scheduled."""
-    key = versioned_key("public-pages:next-publication")
+    """Seconds before the next scheduled article goes live or expires, or None if nothing is scheduled."""
+    key = versioned_key("public-pages:next-change")
     cached = cache.get(key)
     if cached is None:
         from .models import Article
 
-        upcoming = (
-            Article.objects.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
-            .order_by("published_at")
-            .values_list("published_at", flat=True)
-            .first()
-        )
-        cached = upcoming.timestamp() if upcoming else 0
+        now = timezone.now()
+        published = Article.objects.filter(status=Article.Status.PUBLISHED)
+        upcoming = [
+            published.filter(published_at__gt=now).aggregate(next=Min("published_at"))["next"],
+            published.filter(expires_at__gt=now).aggregate(next=Min("expires_at"))["next"],
+        ]
+        upcoming = [moment for moment in upcoming if moment]
+        cached = min(upcoming).timestamp() if upcoming else 0
         cache.set(key, cached, timeout=settings.PAGE_CACHE_SECONDS)
     if not cached:
         return None

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -105,7 +105,8 @@ class Author(InvalidatesPublicPages, models.Model):
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """The single rule for what readers can see."""
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+        now = timezone.now()
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=now).exclude(expires_at__lte=now)
 
     def for_listing(self):
         return self.select_related("category").prefetch_related("authors")
@@ -165,6 +166,12 @@ class Article(InvalidatesPublicPages, models.Model):
         db_index=True,
         help_text="A time in the future schedules the article: it goes live by itself at that time.",
     )
+    expires_at = models.DateTimeField(
+        "unpublication time",
+        null=True,
+        blank=True,
+        help_text="Optional: the article leaves every page, feed and the sitemap by itself at this time.",
+    )
     featured = models.BooleanField(default=False, help_text="Featured articles lead the home page.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -182,6 +189,11 @@ class Article(InvalidatesPublicPages, models.Model):
                 condition=~Q(status="published") | Q(published_at__isnull=False),
                 name="article_published_has_time",
                 violation_error_message="A published article needs a publication time.",
+            ),
+            models.CheckConstraint(
+                condition=Q(expires_at__isnull=True) | Q(published_at__isnull=True) | Q(expires_at__gt=F("published_at")),
+                name="article_expires_after_publication",
+                violation_error_message="The unpublication time must come after the publication time.",
             ),
             models.CheckConstraint(
                 condition=Q(hero_image="") | ~Q(hero_alt=""),
@@ -223,19 +235,21 @@ class Article(InvalidatesPublicPages, models.Model):
         return reverse("articles:detail", kwargs={"slug": self.slug})
 
     def is_published(self):
+        now = timezone.now()
         return (
             self.status == self.Status.PUBLISHED
             and self.published_at is not None
-            and self.published_at <= timezone.now()
+            and self.published_at <= now
+            and (self.expires_at is None or self.expires_at > now)
         )
 
     @property
     def state(self):
-        """Live, scheduled or not published, as editors think of it."""
+        """Live, scheduled, expired or not published, as editors think of it."""
         if self.is_published():
             return "live"
         if self.status == self.Status.PUBLISHED:
-            return "scheduled"
+            return "expired" if self.expires_at and self.expires_at <= timezone.now() else "scheduled"
         return self.get_status_display().lower()
 
     @property

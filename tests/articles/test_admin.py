@@ -216,3 +216,14 @@ def test_editor_upload_hook_loads_after_ckeditor(client, editor):
     client.force_login(editor)
     html = client.get(ADD).content.decode()
     assert html.index("ckeditor/ckeditor/ckeditor.js") < html.index("articles/editor-upload.js")
+
+
+def test_changelist_counts_down_to_scheduled_publication_and_expiry(client, editor):
+    make_article(title="Soon", published_at=timezone.now() + timedelta(days=2, hours=3))
+    make_article(title="Ending", expires_at=timezone.now() + timedelta(hours=5))
+    make_article(title="Ended", published_at=timezone.now() - timedelta(days=3), expires_at=timezone.now() - timedelta(days=1))
+    client.force_login(editor)
+    html = client.get(CHANGELIST).content.decode()
+    assert "goes live in 2\xa0days, 3\xa0hours" in html or "goes live in 2\xa0days, 2\xa0hours" in html
+    assert "comes down in 4\xa0hours" in html or "comes down in 5\xa0hours" in html
+    assert list(client.get(CHANGELIST, {"state": "expired"}).context["cl"].result_list) == [Article.objects.get(title="Ended")]

@@ -111,3 +111,17 @@ def test_images_saved_from_code_get_their_dimensions_stored():
     assert Article.objects.values_list("hero_width", "hero_height").get(pk=article.pk) == (64, 48)
     author.refresh_from_db()
     assert (author.photo_width, author.photo_height) == (20, 30)
+
+
+def test_an_expired_article_leaves_the_public_site_by_itself():
+    live = make_article(expires_at=timezone.now() + timedelta(hours=1))
+    expired = make_article(published_at=timezone.now() - timedelta(days=2), expires_at=timezone.now() - timedelta(seconds=1))
+    assert list(Article.objects.published()) == [live]
+    assert live.is_published() and not expired.is_published()
+    assert expired.state == "expired"
+
+
+def test_database_refuses_an_expiry_before_publication():
+    article = make_article()
+    with pytest.raises(IntegrityError):
+        Article.objects.filter(pk=article.pk).update(expires_at=article.published_at - timedelta(minutes=1))

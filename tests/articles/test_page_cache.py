@@ -121,3 +121,16 @@ def test_page_cache_can_be_turned_off(client, settings, django_assert_max_num_qu
     client.get(article.get_absolute_url())
     response = client.get(article.get_absolute_url())
     assert "public" not in response.get("Cache-Control", "")
+
+
+def test_an_expiring_article_leaves_cached_pages_when_its_time_comes(client):
+    soon = timezone.now() + timedelta(seconds=20)
+    article = make_article(title="Expiring piece", expires_at=soon)
+    assert "Expiring piece" in client.get(reverse("articles:home")).content.decode()
+    later = soon + timedelta(seconds=1)
+    with mock.patch("django.utils.timezone.now", return_value=later), mock.patch(
+        "django.core.cache.backends.locmem.time.time", return_value=time.time() + 21
+    ):
+        assert "Expiring piece" not in client.get(reverse("articles:home")).content.decode()
+        assert client.get(article.get_absolute_url()).status_code == 404
+        assert article.get_absolute_url() not in client.get(reverse("sitemap")).content.decode()
