@@ -1,7 +1,11 @@
 from ckeditor.widgets import CKEditorWidget
 from django import forms
 from django.contrib import admin, messages
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.urls import reverse
+import reversion
+from reversion_compare.admin import CompareVersionAdmin
 from django.db.models import Q
 from django.forms.widgets import Media
 from django.urls import reverse_lazy
@@ -11,7 +15,22 @@ from django.utils.timesince import timeuntil
 
 from .caching import bump_site_version
 from .images import process_image
-from .models import Article, Author, Category, Correction, EditorImage, Page, Reference, SiteBlock, SlugRedirect, Tag
+from .models import (
+    Article,
+    AuditEvent,
+    Author,
+    Category,
+    Correction,
+    EditorImage,
+    Page,
+    Reference,
+    ReviewDueArticle,
+    SiteBlock,
+    SlugRedirect,
+    Tag,
+    content_fingerprint,
+)
+from .services import publish, record_status_change, sign_off, unpublish
 
 
 class RichTextWidget(CKEditorWidget):
@@ -50,14 +69,21 @@ class ImageUploadMixin:
 
 class ArticleAdminForm(ImageUploadMixin, forms.ModelForm):
     image_fields = ("hero_image",)
+    # The version the editor started from: a save on top of someone else's newer save is refused.
+    edit_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Article
         fields = "__all__"
         widgets = {"body": RichTextWidget()}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["edit_version"].initial = self.instance.version
+
     def clean(self):
         cleaned_data = super().clean()
+        self._check_version(cleaned_data.get("edit_version"))
         if cleaned_data.get("hero_image") and not cleaned_data.get("hero_alt"):
             self.add_error("hero_alt", forms.ValidationError("Describe the hero image for readers who cannot see it.", code="required"))
         reviewer, reviewed = cleaned_data.get("medical_reviewer"), cleaned_data.get("last_reviewed")
@@ -65,7 +91,43 @@ class ArticleAdminForm(ImageUploadMixin, forms.ModelForm):
             self.add_error("last_reviewed", forms.ValidationError("Give the date of the medical review.", code="required"))
         if reviewed and not reviewer:
             self.add_error("medical_reviewer", forms.ValidationError("Choose who reviewed the article.", code="required"))
+        self._check_review_gate(cleaned_data)
         return cleaned_data
+
+    def _check_version(self, edit_version):
+        if not self.instance.pk:
+            return
+        # Inside the admin's transaction: the row stays locked until this save commits.
+        current = Article.objects.select_for_update().filter(pk=self.instance.pk).values_list("version", flat=True).first()
+        if edit_version is not None and current is not None and edit_version != current:
+            history = reverse("admin:articles_article_history", args=[self.instance.pk])
+            raise ValidationError(
+                format_html(
+                    "Someone else saved this article while you were editing it, so your save was refused to keep "
+                    'their changes. <a href="{}">See the newer revision</a>. Everything you typed is still below: '
+                    "copy what you need, reload the article and apply your changes again.",
+                    history,
+                ),
+                code="stale_edit",
+            )
+
+    def _check_review_gate(self, cleaned_data):
+        category, status = cleaned_data.get("category"), cleaned_data.get("status")
+        if status != Article.Status.PUBLISHED or not category or not category.is_medical:
+            return
+        signed = self.instance.signed_off_content == content_fingerprint(
+            cleaned_data.get("title", ""), cleaned_data.get("body", "")
+        )
+        if not signed and self.instance.status != Article.Status.PUBLISHED:
+            self.add_error(
+                "status",
+                forms.ValidationError(
+                    "This medical article cannot be published until a medical reviewer signs off its current "
+                    "version. Save it as “In review”: reviewers sign it off from the article list, and it can "
+                    "then be published.",
+                    code="needs_sign_off",
+                ),
+            )
 
 
 class AuthorAdminForm(ImageUploadMixin, forms.ModelForm):
@@ -120,7 +182,7 @@ class StateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(CompareVersionAdmin, admin.ModelAdmin):
     form = ArticleAdminForm
     list_display = ["title", "state_label", "schedule", "status", "category", "author_names", "published_at", "updated_at"]
     list_filter = [StateFilter, "status", "category", "featured", "tags"]
@@ -130,15 +192,15 @@ class ArticleAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["authors", "tags", "medical_reviewer"]
     inlines = [ReferenceInline, CorrectionInline]
-    actions = ["publish", "unpublish", "mark_reviewed"]
-    readonly_fields = ["preview_link", "created_at", "updated_at"]
+    actions = ["publish_selected", "unpublish_selected", "sign_off_selected"]
+    readonly_fields = ["preview_link", "created_at", "updated_at", "review_status", "version"]
     save_on_top = True
     fieldsets = [
         (None, {"fields": ["title", "slug", "standfirst", "body"]}),
         ("Hero image", {"fields": ["hero_image", "hero_alt", "hero_caption", "hero_credit"]}),
         ("Classification", {"fields": ["category", "tags", "authors", "featured"]}),
-        ("Medical review", {"fields": ["medical_reviewer", "last_reviewed"]}),
-        ("Publishing", {"fields": ["status", "published_at", "expires_at", "preview_link", "created_at", "updated_at"]}),
+        ("Medical review", {"fields": ["review_status", "medical_reviewer", "last_reviewed"]}),
+        ("Publishing", {"fields": ["status", "published_at", "expires_at", "preview_link", "created_at", "updated_at", "version", "edit_version"]}),
         ("Search engines", {"classes": ["collapse"], "fields": ["seo_title", "seo_description"]}),
     ]
 
@@ -184,46 +246,158 @@ class ArticleAdmin(admin.ModelAdmin):
         label = "View on site" if obj.is_published() else "Preview (only staff can see it)"
         return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', obj.get_absolute_url(), label)
 
-    @admin.action(description="Publish selected articles now (or at their scheduled time)", permissions=["change"])
-    def publish(self, request, queryset):
-        now = timezone.now()
-        count = 0
-        for article in queryset.exclude(status=Article.Status.PUBLISHED):
-            article.status = Article.Status.PUBLISHED
-            article.published_at = article.published_at or now
-            article.save(update_fields=["status", "published_at", "updated_at"])
-            count += 1
-        self.message_user(request, f"{count} article(s) published.", messages.SUCCESS)
+    @admin.display(description="review status")
+    def review_status(self, obj):
+        if not obj.pk:
+            return "Not reviewed yet."
+        if not obj.category.is_medical:
+            return "Not medical content: no sign-off needed."
+        if obj.is_signed_off():
+            return format_html(
+                "Signed off by {} on {} for this version.",
+                obj.medical_reviewer.name_with_credentials if obj.medical_reviewer else obj.signed_off_by,
+                obj.signed_off_at.strftime("%d %b %Y %H:%M"),
+            )
+        if obj.signed_off_content:
+            return "Changed since the last sign-off: waiting for a medical reviewer to sign off this version."
+        return "Waiting for a medical reviewer to sign off this version."
 
-    @admin.action(description="Unpublish selected articles (back to draft)", permissions=["change"])
-    def unpublish(self, request, queryset):
-        count = queryset.filter(status=Article.Status.PUBLISHED).update(
-            status=Article.Status.DRAFT, updated_at=timezone.now()
-        )
-        bump_site_version()
-        self.message_user(request, f"{count} article(s) unpublished.", messages.SUCCESS)
-
-    @admin.action(description="Mark selected articles medically reviewed by me today", permissions=["review"])
-    def mark_reviewed(self, request, queryset):
-        reviewer = Author.objects.filter(user=request.user).first()
-        if reviewer is None:
+    def save_model(self, request, obj, form, change):
+        before = Article.objects.filter(pk=obj.pk).values_list("status", flat=True).first() if change else None
+        restoring = getattr(request, "restoring_revision", False)
+        if restoring:
+            obj.status = Article.Status.DRAFT  # a restored revision is a new draft, published again on purpose
+        super().save_model(request, obj, form, change)
+        record_status_change(article=obj, before=before, by=request.user, restored=restoring)
+        if form.cleaned_data.get("status") == Article.Status.PUBLISHED and obj.status == Article.Status.IN_REVIEW:
             self.message_user(
                 request,
-                "Your account is not linked to an author profile with credentials; ask an editor to link it.",
-                messages.ERROR,
+                "The title or body of this medical article changed, so it is back in review and off the site "
+                "until a medical reviewer signs off the new version.",
+                messages.WARNING,
             )
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        request.restoring_revision = True
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+    @admin.action(description="Publish selected articles now (or at their scheduled time)", permissions=["change"])
+    def publish_selected(self, request, queryset):
+        published, refused = 0, []
+        for article in queryset.exclude(status=Article.Status.PUBLISHED).select_related("category"):
+            try:
+                publish(article=article, by=request.user)
+                published += 1
+            except ValidationError:
+                refused.append(article.title)
+        if published:
+            self.message_user(request, f"{published} article(s) published.", messages.SUCCESS)
+        if refused:
+            self.message_user(
+                request,
+                "Not published, a medical reviewer must sign off their current version first: " + "; ".join(refused),
+                messages.WARNING,
+            )
+
+    @admin.action(description="Unpublish selected articles (back to draft)", permissions=["change"])
+    def unpublish_selected(self, request, queryset):
+        articles = list(queryset.filter(status=Article.Status.PUBLISHED).select_related("category"))
+        for article in articles:
+            unpublish(article=article, by=request.user)
+        self.message_user(request, f"{len(articles)} article(s) unpublished.", messages.SUCCESS)
+
+    @admin.action(description="Sign off the medical review of selected articles (as they stand now)", permissions=["review"])
+    def sign_off_selected(self, request, queryset):
+        signed = []
+        try:
+            with transaction.atomic():
+                for article in queryset.select_related("category"):
+                    reviewer = sign_off(article=article, by=request.user)
+                    signed.append(article)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
             return
-        count = queryset.update(medical_reviewer=reviewer, last_reviewed=timezone.localdate(), updated_at=timezone.now())
-        bump_site_version()
-        self.message_user(request, f"{count} article(s) marked reviewed by {reviewer.name_with_credentials}.", messages.SUCCESS)
+        self.message_user(
+            request, f"{len(signed)} article(s) signed off by {reviewer.name_with_credentials}.", messages.SUCCESS
+        )
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ["at", "action", "article_link", "user", "detail"]
+    list_filter = ["action", "user"]
+    list_select_related = ["user", "article"]
+    search_fields = ["article_title", "user__username"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="article", ordering="article_title")
+    def article_link(self, obj):
+        if obj.article_id is None:
+            return f"{obj.article_title} (deleted)"
+        return format_html('<a href="{}">{}</a>', reverse("admin:articles_article_change", args=[obj.article_id]), obj.article_title)
+
+
+@admin.register(ReviewDueArticle)
+class ReviewDueAdmin(admin.ModelAdmin):
+    """Medical articles whose re-review is due within a month or overdue, oldest first."""
+
+    list_display = ["title", "review_due", "overdue", "medical_reviewer", "last_reviewed", "category"]
+    list_filter = ["category", "medical_reviewer"]
+    list_select_related = ["category", "medical_reviewer"]
+    search_fields = ["title"]
+    ordering = ["review_due", "pk"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).due_for_review()
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_model_perms(self, request):
+        # Shown to whoever may view articles, without a permission of its own.
+        return {"view": request.user.has_perm("articles.view_article")}
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("articles.view_article")
+
+    @admin.display(boolean=True, description="overdue")
+    def overdue(self, obj):
+        return obj.review_due < timezone.localdate()
+
+    def get_list_display_links(self, request, list_display):
+        return None
+
+    @admin.display(description="title", ordering="title")
+    def title(self, obj):
+        return format_html('<a href="{}">{}</a>', reverse("admin:articles_article_change", args=[obj.pk]), obj.title)
 
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "position"]
+    list_display = ["name", "slug", "is_medical", "review_interval_months", "position"]
     list_editable = ["position"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]
+
+
+# Followed from articles, so that a revision's diff names its tags and authors.
+reversion.register(Tag)
+reversion.register(Author)
 
 
 @admin.register(Tag)

@@ -1,9 +1,12 @@
+import calendar
+import hashlib
 import math
 import re
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -16,8 +19,21 @@ from .caching import InvalidatesPublicPages
 from .sanitize import add_heading_anchors, clean_html
 
 WORDS_PER_MINUTE = 230
+REVIEW_WARNING_DAYS = 30
 
 H2_RE = re.compile(r'<h2 id="([^"]+)">(.*?)</h2>', re.DOTALL)
+
+
+def content_fingerprint(title, body):
+    """What a medical sign-off covers: the title and the (sanitised) body."""
+    sanitised = add_heading_anchors(clean_html(body))
+    return hashlib.sha256(f"{title}\x00{sanitised}".encode()).hexdigest()
+
+
+def add_months(day, months):
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def fill_image_dimensions(image, instance, width_field, height_field):
@@ -39,6 +55,17 @@ class Category(InvalidatesPublicPages, models.Model):
     position = models.PositiveSmallIntegerField(
         default=0, help_text="Categories are listed in the navigation in this order."
     )
+    is_medical = models.BooleanField(
+        "medical",
+        default=True,
+        help_text="Articles of a medical category go live only once a medical reviewer has signed them off.",
+    )
+    review_interval_months = models.PositiveSmallIntegerField(
+        "re-review every (months)",
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text="How often a medical reviewer must review its articles again.",
+    )
 
     class Meta:
         ordering = ["position", "name"]
@@ -46,6 +73,14 @@ class Category(InvalidatesPublicPages, models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        previous = Category.objects.filter(pk=self.pk).values_list("review_interval_months", flat=True).first()
+        super().save(*args, **kwargs)
+        if previous is not None and previous != self.review_interval_months:
+            # The due dates of its articles follow the new interval.
+            for pk, last_reviewed in self.articles.filter(last_reviewed__isnull=False).values_list("pk", "last_reviewed"):
+                Article.objects.filter(pk=pk).update(review_due=add_months(last_reviewed, self.review_interval_months))
 
     def get_absolute_url(self):
         return reverse("articles:category", kwargs={"slug": self.slug})
@@ -111,6 +146,13 @@ class ArticleQuerySet(models.QuerySet):
     def for_listing(self):
         return self.select_related("category").prefetch_related("authors")
 
+    def due_for_review(self, within_days=REVIEW_WARNING_DAYS):
+        """Medical articles whose re-review falls due within ``within_days`` or is overdue."""
+        return self.filter(
+            category__is_medical=True,
+            review_due__lte=timezone.localdate() + timedelta(days=within_days),
+        ).exclude(status=Article.Status.DRAFT)
+
 
 class Article(InvalidatesPublicPages, models.Model):
     class Status(models.TextChoices):
@@ -149,6 +191,18 @@ class Article(InvalidatesPublicPages, models.Model):
         help_text="The qualified reviewer who checked the medical content.",
     )
     last_reviewed = models.DateField("last medically reviewed", null=True, blank=True)
+    review_due = models.DateField(
+        "medical review due", null=True, blank=True, editable=False, db_index=True,
+        help_text="The last review date plus the category's re-review interval.",
+    )
+    signed_off_at = models.DateTimeField("signed off", null=True, blank=True, editable=False)
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+    )
+    signed_off_content = models.CharField(
+        max_length=64, blank=True, editable=False, help_text="Fingerprint of the title and body the reviewer signed off."
+    )
+    version = models.PositiveIntegerField(default=1, editable=False, help_text="Goes up at every save.")
     seo_title = models.CharField(
         "SEO title", max_length=70, blank=True, help_text="For search engines; the title is used when empty."
     )
@@ -220,6 +274,16 @@ class Article(InvalidatesPublicPages, models.Model):
         self.body = add_heading_anchors(clean_html(self.body))
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
+        if self.status == self.Status.PUBLISHED and self.needs_sign_off():
+            # The review gate: changed medical content waits for a reviewer before it is seen.
+            self.status = self.Status.IN_REVIEW
+        self.review_due = (
+            add_months(self.last_reviewed, self.category.review_interval_months) if self.last_reviewed else None
+        )
+        if self.pk:
+            self.version += 1
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "status", "review_due", "version"}
         if not self.slug:
             self.slug = slugify(self.title)[:200]
         fill_image_dimensions(self.hero_image, self, "hero_width", "hero_height")
@@ -233,6 +297,15 @@ class Article(InvalidatesPublicPages, models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def content_fingerprint(self):
+        return content_fingerprint(self.title, self.body)
+
+    def is_signed_off(self):
+        return bool(self.signed_off_content) and self.signed_off_content == self.content_fingerprint()
+
+    def needs_sign_off(self):
+        return bool(self.category_id) and self.category.is_medical and not self.is_signed_off()
 
     def is_published(self):
         now = timezone.now()
@@ -368,6 +441,15 @@ class EditorImage(models.Model):
         return self.original_name or self.image.name
 
 
+class ReviewDueArticle(Article):
+    """The report of medical articles due for re-review."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "medical review due"
+        verbose_name_plural = "medical reviews due"
+
+
 class SlugRedirect(InvalidatesPublicPages, models.Model):
     """An old address of a published article, answered with a permanent redirect."""
 
@@ -416,3 +498,42 @@ class Page(InvalidatesPublicPages, models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:page", kwargs={"slug": self.slug})
+
+
+class AuditEvent(models.Model):
+    """Who published, unpublished, signed off, sent back or restored which article, and when."""
+
+    class Action(models.TextChoices):
+        PUBLISHED = "published", "Published"
+        UNPUBLISHED = "unpublished", "Unpublished"
+        SIGNED_OFF = "signed_off", "Signed off the medical review"
+        SENT_BACK = "sent_back", "Sent back to review (content changed)"
+        RESTORED = "restored", "Restored an earlier revision"
+
+    article = models.ForeignKey(Article, on_delete=models.SET_NULL, null=True, related_name="audit_events")
+    article_title = models.CharField(max_length=200)
+    action = models.CharField(max_length=20, choices=Action.choices)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    detail = models.CharField(max_length=300, blank=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = "editorial audit event"
+
+    def __str__(self):
+        return f"{self.get_action_display()}: {self.article_title}"
+
+
+class ReviewReminder(models.Model):
+    """One reminder e-mail a day per reviewer, so that the daily command can run more than once."""
+
+    reviewer = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="review_reminders")
+    sent_on = models.DateField()
+    article_count = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["reviewer", "sent_on"], name="one_review_reminder_a_day")]
+
+    def __str__(self):
+        return f"{self.reviewer} {self.sent_on}"

@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "ckeditor",
     "django_countries",
+    "reversion",
+    "reversion_compare",
     "articles",
     "quotes",
 ]
@@ -214,7 +216,7 @@ SILENCED_SYSTEM_CHECKS = ["ckeditor.W001"]
 
 # Treatment quote requests
 QUOTE_TRIAGE_EMAIL = os.environ.get("QUOTE_TRIAGE_EMAIL", "triage@localhost")
-QUOTE_SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 QUOTE_MIN_FILL_SECONDS = int(os.environ.get("QUOTE_MIN_FILL_SECONDS", "3"))
 QUOTE_FORM_MAX_AGE = 24 * 3600
 QUOTE_RATE_LIMIT = int(os.environ.get("QUOTE_RATE_LIMIT", "5"))  # requests per IP address ...

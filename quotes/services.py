@@ -116,7 +116,7 @@ def send_quote_request_emails(quote_request):
     """E-mails carry the reference and links only: never a name, treatment or condition."""
     context = {
         "reference": quote_request.reference,
-        "admin_url": settings.QUOTE_SITE_URL + quote_request.get_absolute_url(),
+        "admin_url": settings.SITE_URL + quote_request.get_absolute_url(),
         "magazine_name": settings.MAGAZINE_NAME,
     }
     messages = [
@@ -131,7 +131,7 @@ def send_quote_request_emails(quote_request):
 def patient_link(quote):
     """A signed, expiring, unguessable address of the quote's page for the patient (no login)."""
     signed = signing.TimestampSigner(salt=PATIENT_LINK_SALT).sign(quote.token)
-    return settings.QUOTE_SITE_URL + reverse("quotes:patient-quote", kwargs={"signed": signed})
+    return settings.SITE_URL + reverse("quotes:patient-quote", kwargs={"signed": signed})
 
 
 def quote_token_from_link(signed):
@@ -182,7 +182,7 @@ def record_patient_response(*, quote, kind, text=""):
         context = {
             "reference": quote_request.reference,
             "what": message.get_kind_display().lower(),
-            "admin_url": settings.QUOTE_SITE_URL + quote_request.get_absolute_url(),
+            "admin_url": settings.SITE_URL + quote_request.get_absolute_url(),
         }
         transaction.on_commit(
             lambda: _send(

@@ -50,6 +50,7 @@ CATEGORIES = [
         "description": "Practical guides for planning treatment abroad safely: choosing a provider, travel and "
         "aftercare.",
         "position": 5,
+        "is_medical": False,
         "palette": ("#3730a3", "#f472b6"),
     },
 ]

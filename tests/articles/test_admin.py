@@ -145,12 +145,12 @@ def test_bulk_publish_and_unpublish(client, editor):
     scheduled_at = timezone.now() + timedelta(days=1)
     in_review = make_article(status=Article.Status.IN_REVIEW, published_at=scheduled_at)
     client.force_login(editor)
-    client.post(CHANGELIST, {"action": "publish", "_selected_action": [draft.pk, in_review.pk]})
+    client.post(CHANGELIST, {"action": "publish_selected", "_selected_action": [draft.pk, in_review.pk]})
     draft.refresh_from_db()
     in_review.refresh_from_db()
     assert draft.is_published()
     assert in_review.status == Article.Status.PUBLISHED and in_review.published_at == scheduled_at
-    client.post(CHANGELIST, {"action": "unpublish", "_selected_action": [draft.pk]})
+    client.post(CHANGELIST, {"action": "unpublish_selected", "_selected_action": [draft.pk]})
     draft.refresh_from_db()
     assert draft.status == Article.Status.DRAFT and not draft.is_published()
 
@@ -159,8 +159,8 @@ def test_reviewer_marks_articles_reviewed(client, reviewer):
     profile = make_author(name="Dr Ana Ruiz", credentials="MD, neurologist", user=reviewer)
     article = make_article()
     client.force_login(reviewer)
-    response = client.post(CHANGELIST, {"action": "mark_reviewed", "_selected_action": [article.pk]}, follow=True)
-    assert "marked reviewed by Dr Ana Ruiz, MD, neurologist" in response.content.decode()
+    response = client.post(CHANGELIST, {"action": "sign_off_selected", "_selected_action": [article.pk]}, follow=True)
+    assert "signed off by Dr Ana Ruiz, MD, neurologist" in response.content.decode()
     article.refresh_from_db()
     assert article.medical_reviewer == profile and article.last_reviewed == timezone.localdate()
 
@@ -168,7 +168,7 @@ def test_reviewer_marks_articles_reviewed(client, reviewer):
 def test_reviewer_without_author_profile_gets_a_clear_error(client, reviewer):
     article = make_article()
     client.force_login(reviewer)
-    response = client.post(CHANGELIST, {"action": "mark_reviewed", "_selected_action": [article.pk]}, follow=True)
+    response = client.post(CHANGELIST, {"action": "sign_off_selected", "_selected_action": [article.pk]}, follow=True)
     assert "not linked to an author profile" in response.content.decode()
     article.refresh_from_db()
     assert article.medical_reviewer is None
@@ -178,7 +178,7 @@ def test_editors_do_not_get_the_review_action(client, editor):
     make_article()
     client.force_login(editor)
     actions = client.get(CHANGELIST).context["action_form"].fields["action"].choices
-    assert "mark_reviewed" not in [name for name, _ in actions]
+    assert "sign_off_selected" not in [name for name, _ in actions]
 
 
 def test_preview_link_on_the_change_form(client, editor):

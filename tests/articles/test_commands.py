@@ -1,3 +1,4 @@
+import datetime
 import io
 
 import pytest
@@ -39,7 +40,7 @@ def test_setup_groups_is_idempotent(groups):
 def test_demo_accounts_prints_passwords_once_and_links_the_reviewer(groups, settings):
     settings.DEBUG = True
     reviewer_profile = make_author(name="Dr Ana Ruiz", credentials="MD")
-    make_article(medical_reviewer=reviewer_profile, last_reviewed="2026-01-01")
+    make_article(medical_reviewer=reviewer_profile, last_reviewed=datetime.date(2026, 1, 1))
     first = run("demo_accounts")
     assert "http://127.0.0.1:8000/admin/" in first
     assert "admin " in first and "passwords are shown only this once" in first

@@ -46,7 +46,7 @@ def test_unpublishing_from_the_admin_takes_the_article_off_every_page(client, ed
     for page in (url, reverse("articles:home"), reverse("sitemap")):
         client.get(page)
     staff = client_class_login(editor)
-    staff.post(reverse("admin:articles_article_changelist"), {"action": "unpublish", "_selected_action": [article.pk]})
+    staff.post(reverse("admin:articles_article_changelist"), {"action": "unpublish_selected", "_selected_action": [article.pk]})
     assert client.get(url).status_code == 404
     assert "Soon withdrawn" not in client.get(reverse("articles:home")).content.decode()
     assert url not in client.get(reverse("sitemap")).content.decode()

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.demo import content, images
-from articles.models import Article, Author, Category, Page, Reference, SiteBlock, Tag
+from articles.models import Article, Author, Category, Page, Reference, SiteBlock, Tag, content_fingerprint
 from quotes.models import Destination, Treatment
 
 
@@ -48,7 +48,12 @@ class Command(BaseCommand):
         for data in content.CATEGORIES:
             category, created = Category.objects.get_or_create(
                 slug=data["slug"],
-                defaults={"name": data["name"], "description": data["description"], "position": data["position"]},
+                defaults={
+                    "name": data["name"],
+                    "description": data["description"],
+                    "position": data["position"],
+                    "is_medical": data.get("is_medical", True),
+                },
             )
             self.count("categories", created)
             categories[category.slug] = category
@@ -99,6 +104,9 @@ class Command(BaseCommand):
                 "medical_reviewer": reviewer,
                 # Reviewed shortly before publication, and never in the future for a scheduled article.
                 "last_reviewed": timezone.localdate(min(published_at, now) - timedelta(days=2)) if reviewer else None,
+                # The demo reviewer signed off these versions (the review gate lets them go live).
+                "signed_off_at": now if reviewer else None,
+                "signed_off_content": content_fingerprint(fields["title"], fields["body"]) if reviewer else "",
             }
             article, created = Article.objects.get_or_create(slug=data["slug"], defaults=fields | state)
             self.count("articles", created)
