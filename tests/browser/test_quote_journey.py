@@ -23,7 +23,7 @@ def quote_settings(settings, live_server):
     # than QUOTE_MIN_FILL_SECONDS after it was shown (a bot check): switched off rather than waited out.
     settings.QUOTE_MIN_FILL_SECONDS = 0
     # The patient's link in the e-mail must point at the live server, not at the default site address.
-    settings.QUOTE_SITE_URL = live_server.url
+    settings.SITE_URL = live_server.url
     # The form's rate limit counts in the cache, which outlives a test.
     cache.clear()
     return settings
