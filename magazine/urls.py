@@ -2,18 +2,22 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
+from django.templatetags.static import static as static_url
 from django.urls import include, path
+from django.http import HttpResponsePermanentRedirect
 
 from articles.caching import public_page
 from articles.feeds import ArticlesAtomFeed, ArticlesFeed
 from articles.sitemaps import SITEMAPS, robots_txt
 
-admin.site.site_header = f"{settings.MAGAZINE_NAME} administration"
-admin.site.site_title = settings.MAGAZINE_NAME
-admin.site.index_title = "Editorial desk"
+def favicon(request):
+    # Browsers ask for /favicon.ico whatever the page says; the static name is hashed in production.
+    return HttpResponsePermanentRedirect(static_url("favicon.svg"))
+
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("favicon.ico", favicon),
     path("quote/", include("quotes.urls")),
     path("feeds/rss/", public_page(ArticlesFeed()), name="feed-rss"),
     path("feeds/atom/", public_page(ArticlesAtomFeed()), name="feed-atom"),

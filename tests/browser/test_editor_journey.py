@@ -7,7 +7,7 @@ from tests.conftest import make_author, make_category
 pytestmark = pytest.mark.browser
 
 PASSWORD = "correct-horse-battery"
-CKEDITOR_READY = "window.CKEDITOR && CKEDITOR.instances.id_body && CKEDITOR.instances.id_body.status === 'ready'"
+CKEDITOR_READY = "() => window.CKEDITOR && CKEDITOR.instances.id_body && CKEDITOR.instances.id_body.status === 'ready'"
 
 
 def log_in(page, live_server, user):

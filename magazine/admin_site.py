@@ -1,0 +1,38 @@
+from django.conf import settings
+from django.contrib.admin import AdminSite
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
+
+
+class MagazineAdminSite(OTPAdminSite):
+    """
+    The admin, where staff must also give a one-time code from their authenticator app
+    (django-otp TOTP) when ADMIN_REQUIRE_2FA is on, as it is in production.
+    """
+
+    site_header = f"{settings.MAGAZINE_NAME} administration"
+    site_title = settings.MAGAZINE_NAME
+    index_title = "Editorial desk"
+
+    def __init__(self, name="admin"):
+        super().__init__(name)
+
+    @property
+    def login_form(self):
+        return OTPAdminAuthenticationForm if settings.ADMIN_REQUIRE_2FA else AdminAuthenticationForm
+
+    @property
+    def login_template(self):
+        return "otp/admin111/login.html" if settings.ADMIN_REQUIRE_2FA else None
+
+    def has_permission(self, request):
+        if settings.ADMIN_REQUIRE_2FA:
+            return super().has_permission(request)
+        return AdminSite.has_permission(self, request)
+
+    def login(self, request, extra_context=None):
+        response = super().login(request, extra_context)
+        if request.method == "POST" and request.user.is_authenticated:
+            # Staff sessions are short: a forgotten admin tab does not stay open for weeks.
+            request.session.set_expiry(settings.STAFF_SESSION_SECONDS)
+        return response
