@@ -225,3 +225,16 @@ def test_new_request_is_due_for_a_first_response_within_the_setting(client, knee
     quote_request = QuoteRequest.objects.get()
     hours = (quote_request.first_response_due - quote_request.created_at).total_seconds() / 3600
     assert 23.9 < hours < 24.1
+
+
+def test_health_data_never_reaches_the_logs(client, knee, caplog, django_capture_on_commit_callbacks):
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    with mock.patch("quotes.services.send_mail", side_effect=OSError("SMTP down")):
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(URL, form_data(knee))
+    client.post(URL, form_data(knee, email="bad"))  # a refused form too
+    assert caplog.text  # something was logged (the e-mail failure)
+    for health_data in ("Ischaemic stroke", "left-side weakness", "Maria Example", "Knee replacement"):
+        assert health_data not in caplog.text
