@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.timesince import timeuntil
 
+from magazine.admin_site import ReadOnlyAdminMixin
+
 from .caching import bump_site_version
 from .images import process_image
 from .models import (
@@ -323,21 +325,12 @@ class ArticleAdmin(CompareVersionAdmin, admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["at", "action", "article_link", "user", "detail"]
     list_filter = ["action", "user"]
     list_select_related = ["user", "article"]
     search_fields = ["article_title", "user__username"]
     date_hierarchy = "at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="article", ordering="article_title")
     def article_link(self, obj):
@@ -347,7 +340,7 @@ class AuditEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReviewDueArticle)
-class ReviewDueAdmin(admin.ModelAdmin):
+class ReviewDueAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Medical articles whose re-review is due within a month or overdue, oldest first."""
 
     list_display = ["title", "review_due", "overdue", "medical_reviewer", "last_reviewed", "category"]
@@ -358,15 +351,6 @@ class ReviewDueAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).due_for_review()
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_model_perms(self, request):
         # Shown to whoever may view articles, without a permission of its own.

@@ -36,3 +36,16 @@ class MagazineAdminSite(OTPAdminSite):
             # Staff sessions are short: a forgotten admin tab does not stay open for weeks.
             request.session.set_expiry(settings.STAFF_SESSION_SECONDS)
         return response
+
+
+class ReadOnlyAdminMixin:
+    """For records and reports that staff read but never add, change or delete in the admin."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.timesince import timesince
 
+from magazine.admin_site import ReadOnlyAdminMixin
+
 from .models import AccessLog, Destination, MedicalRecord, Note, PatientMessage, Quote, QuoteLine, QuoteRequest, StatusChange, Treatment
 from .services import change_status, log_access, patient_link, send_quote
 
@@ -113,35 +115,21 @@ class NoteInline(admin.TabularInline):
         return obj is not None and request.user.has_perm("quotes.change_quoterequest")
 
 
-class StatusChangeInline(admin.TabularInline):
+class StatusChangeInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = StatusChange
     extra = 0
     fields = ["changed_at", "from_status", "to_status", "changed_by"]
     readonly_fields = fields
-    can_delete = False
     verbose_name_plural = "status history"
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-class QuoteInline(admin.TabularInline):
+class QuoteInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Quote
     extra = 0
     fields = ["currency", "valid_until", "clinic", "sent_at", "accepted_at"]
     readonly_fields = fields
     show_change_link = True
-    can_delete = False
-    verbose_name_plural = "itemised quotes"
-
-    def has_add_permission(self, request, obj=None):
-        return False  # added from the "Add an itemised quote" link, with its lines
-
-    def has_change_permission(self, request, obj=None):
-        return False
+    verbose_name_plural = "itemised quotes"  # added from the "Add an itemised quote" link, with its lines
 
 
 @admin.register(QuoteRequest)
@@ -366,19 +354,12 @@ class QuoteLineInline(admin.TabularInline):
         return obj.total if obj.pk else ""
 
 
-class PatientMessageInline(admin.TabularInline):
+class PatientMessageInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = PatientMessage
     extra = 0
     fields = ["created_at", "kind", "text"]
     readonly_fields = fields
-    can_delete = False
     verbose_name_plural = "the patient's answers"
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Quote)
@@ -426,18 +407,10 @@ class QuoteAdmin(admin.ModelAdmin):
 
 
 @admin.register(AccessLog)
-class AccessLogAdmin(admin.ModelAdmin):
+class AccessLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["at", "reference", "action", "user"]
     list_filter = ["action", "user"]
     list_select_related = ["user"]
     search_fields = ["=reference", "user__username"]
     date_hierarchy = "at"
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
