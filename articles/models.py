@@ -192,7 +192,11 @@ class Article(InvalidatesPublicPages, models.Model):
     )
     last_reviewed = models.DateField("last medically reviewed", null=True, blank=True)
     review_due = models.DateField(
-        "medical review due", null=True, blank=True, editable=False, db_index=True,
+        "medical review due",
+        null=True,
+        blank=True,
+        editable=False,
+        db_index=True,
         help_text="The last review date plus the category's re-review interval.",
     )
     signed_off_at = models.DateTimeField("signed off", null=True, blank=True, editable=False)
