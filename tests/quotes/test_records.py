@@ -149,3 +149,22 @@ def test_erase_patient_removes_all_their_requests_and_reports_it(record):
 def test_erase_patient_refuses_what_is_not_an_email():
     with pytest.raises(CommandError, match="is not an e-mail address"):
         run("erase_patient", "not-an-email")
+
+
+def test_a_polyglot_record_is_only_ever_downloaded_as_an_attachment(client, triage, knee):  # noqa: F811
+    # A PDF signature followed by HTML: accepted as a PDF, so it must never be rendered by the browser.
+    polyglot = PDF + b"<html><script>alert(document.cookie)</script></html>"
+    client.post(URL, form_data(knee, records=[pdf("report.pdf", polyglot)]))
+    record = MedicalRecord.objects.get()
+    client.force_login(triage)
+    response = client.get(download_url(record))
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_an_image_header_followed_by_html_is_refused(client, knee):  # noqa: F811
+    fake = SimpleUploadedFile("scan.png", b"\x89PNG\r\n\x1a\n<html><script>alert(1)</script></html>", "image/png")
+    response = client.post(URL, form_data(knee, records=[fake]))
+    assert "is not a PDF, JPEG or PNG" in " ".join(response.context["form"].errors["records"])
+    assert not QuoteRequest.objects.exists()
