@@ -3,7 +3,6 @@ import secrets
 import uuid
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from pathlib import Path
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
@@ -382,9 +381,13 @@ class PrivateStorage(FileSystemStorage):
         raise ValueError("Medical records have no public URL.")
 
 
+RECORD_EXTENSIONS = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
+
+
 def record_path(instance, filename):
-    # A random name: the patient's file name may itself be health data.
-    return f"records/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+    # A random name with the extension of the checked type: the patient's file name may itself be
+    # health data, and its extension could be anything (or too long for the file system).
+    return f"records/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{RECORD_EXTENSIONS.get(instance.content_type, '.bin')}"
 
 
 class MedicalRecord(models.Model):

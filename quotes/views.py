@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -16,6 +18,7 @@ from .models import PatientMessage, Quote, QuoteRequest, Treatment
 from .services import quote_token_from_link, record_patient_response, submit_quote_request
 
 SESSION_KEY = "quote_reference"
+SLUG_RE = re.compile(r"[-\w]+")
 
 
 def client_ip(request):
@@ -46,12 +49,15 @@ class QuoteRequestView(FormView):
         if article:
             initial["article"] = article.slug
             initial["treatment"] = article.treatments.filter(is_active=True).first()
-        if treatment := Treatment.objects.filter(is_active=True, slug=self.request.GET.get("treatment", "")).first():
-            initial["treatment"] = treatment
+        treatment_slug = self.request.GET.get("treatment", "")
+        if SLUG_RE.fullmatch(treatment_slug):
+            if treatment := Treatment.objects.filter(is_active=True, slug=treatment_slug).first():
+                initial["treatment"] = treatment
         return initial
 
     def source_article(self, slug):
-        if not slug:
+        # Only a well-formed slug reaches the database (a NUL byte, for one, is refused by PostgreSQL).
+        if not slug or not SLUG_RE.fullmatch(slug[:200]):
             return None
         return Article.objects.published().filter(slug=slug[:200]).first()
 
