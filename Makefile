@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test test-browser venv check clean
+.PHONY: run test test-browser venv check clean serve bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,24 @@ test-browser: venv
 check: venv
 	DJANGO_DEBUG=1 $(BIN)/python manage.py check
 	DJANGO_DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+
+## The production configuration locally: debug off, gunicorn (gunicorn.conf.py), whitenoise; PostgreSQL and
+## Redis when DATABASE_URL and REDIS_URL are set. Without DJANGO_SECRET_KEY a throwaway key is used (with a warning).
+serve: venv
+	@if [ -z "$$DJANGO_SECRET_KEY" ]; then \
+		echo "warning: DJANGO_SECRET_KEY is not set: using a throwaway key, so sessions and signed links end with this run." >&2; \
+	fi; \
+	export DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')}" \
+		DJANGO_DEBUG=0 HOST=$(HOST) PORT=$(PORT) \
+		DJANGO_SECURE_COOKIES="$${DJANGO_SECURE_COOKIES:-0}" DJANGO_SSL_REDIRECT="$${DJANGO_SSL_REDIRECT:-0}" && \
+	$(BIN)/python manage.py migrate --noinput && \
+	$(BIN)/python manage.py collectstatic --noinput -v0 && \
+	echo "Serving the production configuration on http://$(HOST):$(PORT)/ (database: $${DATABASE_URL:+DATABASE_URL}$${DATABASE_URL:-SQLite}; cache: $${REDIS_URL:+Redis}$${REDIS_URL:-local memory})" && \
+	exec $(BIN)/gunicorn -c gunicorn.conf.py
+
+## Benchmark the production server on PostgreSQL and Redis with wrk (bench/run.sh); results in bench/results/latest.md
+bench: venv
+	bash bench/run.sh
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

@@ -43,7 +43,7 @@ if not SECRET_KEY:
             "(e.g. python3 -c 'import secrets; print(secrets.token_urlsafe(50))'), "
             "or set DJANGO_DEBUG=1 for local development."
         )
-    SECRET_KEY = "insecure-development-key-never-use-in-production"
+    SECRET_KEY = "insecure-development-key-never-use-in-production"  # nosec B105  # debug or tests only
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")

@@ -14,7 +14,7 @@ CONSENT_TEXT = (
     "a treatment quote, and share it only with the clinics it asks for prices. I can withdraw this consent and "
     "ask for my data to be erased at any time."
 )
-TOKEN_SALT = "quotes.form-token"
+TOKEN_SALT = "quotes.form-token"  # nosec B105  # a signing salt (namespace), not a secret
 
 
 class MultipleFileInput(forms.ClearableFileInput):
