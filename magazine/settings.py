@@ -194,6 +194,8 @@ CONTENT_SECURITY_POLICY = {
 }
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+# The client's address comes from the proxy's X-Real-IP header (deploy/nginx.conf sets it), for rate limits.
+TRUST_X_REAL_IP = env_bool("DJANGO_TRUST_X_REAL_IP", default=False)
 if env_bool("DJANGO_BEHIND_HTTPS_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 

@@ -22,8 +22,10 @@ SLUG_RE = re.compile(r"[-\w]+")
 
 
 def client_ip(request):
-    # REMOTE_ADDR is the proxy's address behind a reverse proxy; the proxy must set it to the client's
-    # (nginx: real_ip module), since a forwarded header can be forged by anyone.
+    # Behind nginx, REMOTE_ADDR is nginx itself: trust its X-Real-IP, but only when told the site runs behind
+    # such a proxy (the header is forged at will by anyone who reaches the application directly).
+    if settings.TRUST_X_REAL_IP and request.META.get("HTTP_X_REAL_IP"):
+        return request.META["HTTP_X_REAL_IP"][:64]
     return request.META.get("REMOTE_ADDR", "unknown")
 
 

@@ -238,3 +238,18 @@ def test_health_data_never_reaches_the_logs(client, knee, caplog, django_capture
     assert caplog.text  # something was logged (the e-mail failure)
     for health_data in ("Ischaemic stroke", "left-side weakness", "Maria Example", "Knee replacement"):
         assert health_data not in caplog.text
+
+
+def test_behind_a_proxy_the_rate_limit_counts_each_reader_apart(client, knee, settings):
+    settings.QUOTE_RATE_LIMIT = 1
+    settings.TRUST_X_REAL_IP = True
+    assert client.post(URL, form_data(knee), HTTP_X_REAL_IP="203.0.113.1").status_code == 302
+    assert client.post(URL, form_data(knee), HTTP_X_REAL_IP="203.0.113.2").status_code == 302
+    assert client.post(URL, form_data(knee), HTTP_X_REAL_IP="203.0.113.1").status_code == 429
+
+
+def test_the_real_ip_header_is_ignored_unless_trusted(client, knee, settings):
+    settings.QUOTE_RATE_LIMIT = 1
+    settings.TRUST_X_REAL_IP = False
+    client.post(URL, form_data(knee), HTTP_X_REAL_IP="203.0.113.1")
+    assert client.post(URL, form_data(knee), HTTP_X_REAL_IP="203.0.113.9").status_code == 429
