@@ -1,19 +1,24 @@
 """
 Search over published articles: title, standfirst, body, tags and category.
 
-PostgreSQL: full-text search with English stemming and prefix matching, ranked
-with weights (title A, standfirst B, body C) and served by a GIN index
-(migration ``0002_article_search_index``). Other databases: a simpler
-``icontains`` fallback with the same interface. Both go through
+PostgreSQL: full-text search with English stemming and prefix matching. Each article's search vectors are
+stored in generated columns with GIN indexes (migration ``0006_article_stored_search_vectors``):
+``search_heading`` (title weighted A, standfirst B) and ``search_document`` (the same plus the body, C).
+So that a broad query ("recovery" matches nearly every article) costs no more than a narrow one, only
+the most recent ``CANDIDATES`` matches of each kind (heading, full text, tag or category) are ranked,
+with ``ts_rank`` over the stored document; the page says so when a search reaches that bound. Other
+databases: a simpler ``icontains`` fallback with the same interface. Both go through
 ``Article.objects.published()``.
 """
 
 import html
 import re
+from collections.abc import Sequence
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connection
-from django.db.models import Case, FloatField, IntegerField, Q, Value, When
+from django.db.models import Case, Expression, IntegerField, Q, Value, When
+from django.db.models.expressions import Col
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
@@ -23,13 +28,27 @@ MAX_QUERY_LENGTH = 200
 MAX_TERMS = 8
 TERM_RE = re.compile(r"\w+", re.UNICODE)
 SEARCH_CONFIG = "english"
+# Matches of each kind ranked per search: the most recent ones.
+CANDIDATES = 100
+# Added to the rank of an article with a tag or category named by the query: above a match in the
+# standfirst, below one in the title.
+LABEL_BONUS = 0.3
 
-# The indexed document: the expression must match the GIN index exactly for PostgreSQL to use it.
-DOCUMENT = (
-    SearchVector("title", weight="A", config=SEARCH_CONFIG)
-    + SearchVector("standfirst", weight="B", config=SEARCH_CONFIG)
-    + SearchVector("body", weight="C", config=SEARCH_CONFIG)
-)
+
+class StoredVector(Expression):
+    """A search vector column PostgreSQL generates on ``articles_article`` (not a model field)."""
+
+    output_field = SearchVectorField()
+
+    def __init__(self, column):
+        super().__init__()
+        self.column = column
+
+    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
+        # A column of the query's own table, so that it stays right when the query becomes a subquery.
+        target = SearchVectorField()
+        target.set_attributes_from_name(self.column)
+        return Col(query.get_initial_alias(), target, output_field=target)
 
 
 def search_terms(query):
@@ -45,14 +64,41 @@ def light_stem(term):
     return term
 
 
+class SearchResults(Sequence):
+    """
+    The ranked matches of a search: their ids are found at once (which also counts them), and only the
+    articles of the page shown are loaded, through ``queryset`` (select or prefetch what the page needs).
+    """
+
+    def __init__(self, ranked_ids, queryset=None, *, capped=False):
+        self.ids = list(ranked_ids)
+        self.queryset = Article.objects.all() if queryset is None else queryset
+        # True when more articles match than were ranked (PostgreSQL: the CANDIDATES bound).
+        self.capped = capped
+
+    def using(self, queryset):
+        return SearchResults(self.ids, queryset, capped=self.capped)
+
+    def __len__(self):
+        return len(self.ids)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            ids = self.ids[index]
+            articles = self.queryset.in_bulk(ids) if ids else {}
+            return [articles[pk] for pk in ids if pk in articles]
+        return self[index : index + 1 or None][0]
+
+
 def search_articles(query):
     """Published articles matching every term of ``query``, best first."""
     terms = search_terms(query)
     if not terms:
-        return Article.objects.none()
+        return SearchResults([])
     if connection.vendor == "postgresql":
-        return _postgres_search(terms)
-    return _fallback_search(terms)
+        ids = list(_postgres_search(terms).values_list("pk", flat=True))
+        return SearchResults(ids, capped=len(ids) >= CANDIDATES)
+    return SearchResults(_fallback_search(terms).values_list("pk", flat=True))
 
 
 def _label_match(terms):
@@ -64,20 +110,43 @@ def _label_match(terms):
     return Q(pk__in=tagged) | Q(category__in=Category.objects.filter(names))
 
 
+def _label_ids(terms):
+    """Ids of the tags and of the categories whose name holds every term, in one query."""
+    names = Q()
+    for term in terms:
+        names &= Q(name__icontains=light_stem(term))
+    labels = Tag.objects.filter(names).values_list("pk", Value("tag")).union(
+        Category.objects.filter(names).values_list("pk", Value("category"))
+    )
+    tags, categories = [], []
+    for pk, kind in labels:
+        (tags if kind == "tag" else categories).append(pk)
+    return tags, categories
+
+
 def _postgres_search(terms):
     # Prefix matching on each stemmed word: "strok" finds "stroke", "strokes" finds "stroke".
     tsquery = SearchQuery(" & ".join(f"{term}:*" for term in terms), search_type="raw", config=SEARCH_CONFIG)
-    by_label = _label_match(terms)
-    # A subquery on the indexed expression alone, so that PostgreSQL answers it from the GIN index.
-    full_text = Article.objects.annotate(document=DOCUMENT).filter(document=tsquery).values("pk")
+    recent = Article.objects.published().order_by("-published_at").values("pk")
+    # Each part comes from an index: the GIN index of the column, or the publication-time index when so
+    # many articles match that the most recent ones are found first anyway.
+    text_parts = [
+        recent.alias(heading=StoredVector("search_heading")).filter(heading=tsquery)[:CANDIDATES],
+        recent.alias(document=StoredVector("search_document")).filter(document=tsquery)[:CANDIDATES],
+    ]
+    tags, categories = _label_ids(terms)
+    label_parts = [recent.filter(tags__in=tags)[:CANDIDATES]] if tags else []
+    label_parts += [recent.filter(category__in=categories)[:CANDIDATES]] if categories else []
+    # The rank comes from the title (weight A) and standfirst (B), plus a bonus for a tag or category of
+    # that name; articles that mention the words only in their body follow, most recent first.
+    label_bonus = Value(0.0)
+    if label_parts:
+        labelled = label_parts[0].union(*label_parts[1:])
+        label_bonus = Case(When(pk__in=labelled, then=Value(LABEL_BONUS)), default=Value(0.0))
     return (
-        Article.objects.published()
-        .filter(Q(pk__in=full_text) | by_label)
-        .annotate(
-            rank=SearchRank(DOCUMENT, tsquery)
-            + Case(When(by_label, then=Value(0.5)), default=Value(0.0), output_field=FloatField())
-        )
-        .order_by("-rank", "-published_at")
+        Article.objects.filter(pk__in=text_parts[0].union(*text_parts[1:], *label_parts))
+        .annotate(rank=SearchRank(StoredVector("search_heading"), tsquery) + label_bonus)
+        .order_by("-rank", "-published_at", "-pk")
     )
 
 
@@ -94,7 +163,8 @@ def _fallback_search(terms):
         .filter(matches)
         .annotate(
             rank=Case(
-                When(title__icontains=first, then=Value(3)),
+                When(title__icontains=first, then=Value(4)),
+                When(_label_match(terms), then=Value(3)),
                 When(standfirst__icontains=first, then=Value(2)),
                 default=Value(1),
                 output_field=IntegerField(),

@@ -89,10 +89,13 @@ class SearchView(ListView):
 
     def get_queryset(self):
         self.query = self.request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
-        return search_articles(self.query).select_related("category").prefetch_related("authors")
+        # Only the articles of the page shown are loaded.
+        return search_articles(self.query).using(Article.objects.select_related("category").prefetch_related("authors"))
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(query=self.query, has_terms=bool(search_terms(self.query)), **kwargs)
+        context = super().get_context_data(
+            query=self.query, has_terms=bool(search_terms(self.query)), capped=self.object_list.capped, **kwargs
+        )
         for article in context["object_list"]:
             article.snippet = snippet(article, self.query)
         return context

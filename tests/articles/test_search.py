@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -128,5 +129,56 @@ def test_search_page_runs_a_fixed_number_of_queries(client, django_assert_max_nu
     tag = make_tag(name="Orthopaedics")
     for n in range(count):
         make_article(title=f"Knee replacement guide {n}", tags=[tag])
-    with django_assert_max_num_queries(5):
+    client.get(URL, {"q": "first"})  # the navigation and footer, cached for every page
+    # Tag and category names (PostgreSQL), the ranked ids, the page's articles and their authors.
+    with django_assert_max_num_queries(4):
         assert client.get(URL, {"q": "knee"}).status_code == 200
+
+
+
+
+def test_ranking_puts_title_then_tag_then_standfirst_then_body_matches(client):
+    body_only = make_article(title="Travel notes", body="<p>Hip surgery went well.</p>")
+    in_standfirst = make_article(title="Planning", standfirst="Before hip surgery abroad.")
+    tagged = make_article(title="A checklist", tags=[make_tag(name="Hip")])
+    in_title = make_article(title="Hip replacement in Spain", published_at=timezone.now() - timedelta(days=400))
+    assert [article.pk for article in search_articles("hip")] == [in_title.pk, tagged.pk, in_standfirst.pk, body_only.pk]
+
+
+def test_an_edited_article_is_found_by_its_new_words_at_once():
+    article = make_article(title="Knee surgery")
+    article.title = "Shoulder surgery"
+    article.save()
+    assert slugs("shoulder") == ["Shoulder surgery"] and slugs("knee") == []
+    # Also when the row changes without save(), as bulk updates do.
+    Article.objects.filter(pk=article.pk).update(title="Elbow surgery")
+    assert slugs("elbow") == ["Elbow surgery"]
+
+
+def test_results_load_only_the_page_shown(django_assert_num_queries):
+    for n in range(15):
+        make_article(title=f"Cataract surgery {n}")
+    results = search_articles("cataract")
+    assert len(results) == 15
+    with django_assert_num_queries(1):
+        page = results[10:15]
+    assert [article.title for article in page] == [f"Cataract surgery {n}" for n in range(10, 15)]
+    assert results[0].title == "Cataract surgery 0"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the bound on ranked matches is PostgreSQL's")
+def test_broad_searches_rank_a_bounded_number_of_recent_matches(client, monkeypatch):
+    from articles import search
+
+    monkeypatch.setattr(search, "CANDIDATES", 3)
+    now = timezone.now()
+    recent = [make_article(title=f"Guide {n}", body="<p>Recovery at home.</p>", published_at=now - timedelta(days=n))
+              for n in range(1, 6)]  # fmt: skip
+    old_title = make_article(title="Recovery after knee surgery", published_at=now - timedelta(days=900))
+    ids = [article.pk for article in search_articles("recovery")]
+    # The title match comes first although it is the oldest; then the three most recent body matches.
+    assert ids == [old_title.pk] + [article.pk for article in recent[:3]]
+    html = client.get(URL, {"q": "recovery"}).content.decode()
+    assert "Many articles match “recovery”" in html and "Add a word to narrow the search" in html
+    assert "4 results" not in html
+    assert "Many articles match" not in client.get(URL, {"q": "knee"}).content.decode()
