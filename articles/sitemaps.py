@@ -1,13 +1,20 @@
-"""The sitemap of published articles, categories and authors, and the robots.txt that points to it."""
+"""
+The sitemap of published articles, categories and authors, and the robots.txt that points to it.
+
+``/sitemap.xml`` is a sitemap index: it lists one file per section, and the article section in files of
+``ArticleSitemap.limit`` URLs (``/sitemap-articles.xml?p=2``), so every article is listed however large
+the archive grows.
+"""
 
 from datetime import datetime, time
 
 from django.contrib.sitemaps import Sitemap
-from django.db.models import OuterRef, Subquery
+from django.db.models import Max
 from django.db.models.functions import Greatest
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.views.decorators.http import require_safe
 
 from .models import Article, Author, Category
@@ -15,20 +22,27 @@ from .models import Article, Author, Category
 ROBOTS_DISALLOW = ["/admin/", "/quote/", "/editor/"]
 
 
-def latest_change(**filters):
-    """When the newest published article matching ``filters`` went live or last changed (a subquery)."""
-    articles = (
+def published_changes(group_by):
+    """{value of ``group_by``: when its newest published article went live or last changed}, in one query."""
+    return dict(
         Article.objects.published()
-        .filter(**filters)
-        .annotate(changed=Greatest("updated_at", "published_at"))
-        .order_by("-changed")
+        .order_by()
+        .values_list(group_by)
+        .annotate(changed=Max(Greatest("updated_at", "published_at")))
     )
-    return Subquery(articles.values("changed")[:1])
 
 
 class ArticleSitemap(Sitemap):
+    # URLs per sitemap file (the protocol allows 50,000): each file stays quick to build and to read.
+    limit = 5000
+
     def items(self):
-        return Article.objects.published().only("slug", "published_at", "updated_at", "last_reviewed")
+        # Oldest first, so that a new article changes only the last file.
+        return (
+            Article.objects.published()
+            .only("slug", "published_at", "updated_at", "last_reviewed")
+            .order_by("published_at", "pk")
+        )
 
     def lastmod(self, article):
         changes = [article.updated_at, article.published_at]
@@ -36,33 +50,50 @@ class ArticleSitemap(Sitemap):
             changes.append(datetime.combine(article.last_reviewed, time.min, tzinfo=timezone.get_current_timezone()))
         return max(changes)
 
+    def get_latest_lastmod(self):
+        # For the sitemap index: from the database, not from every article in turn.
+        latest = Article.objects.published().aggregate(
+            changed=Max(Greatest("updated_at", "published_at")), reviewed=Max("last_reviewed")
+        )
+        if latest["changed"] is None:
+            return None
+        reviewed = latest["reviewed"]
+        if reviewed is None:
+            return latest["changed"]
+        return max(latest["changed"], datetime.combine(reviewed, time.min, tzinfo=timezone.get_current_timezone()))
 
-class CategorySitemap(Sitemap):
-    """Categories with at least one published article; their page changes when one of those does."""
+
+class LatestChangeSitemap(Sitemap):
+    """Pages of ``model`` with at least one published article; a page changes when one of those does."""
+
+    model = None
+    group_by = None
+
+    @cached_property
+    def changes(self):
+        return published_changes(self.group_by)
 
     def items(self):
-        return (
-            Category.objects.annotate(last_change=latest_change(category=OuterRef("pk")))
-            .filter(last_change__isnull=False)
-            .only("slug")
-        )
+        items = list(self.model.objects.filter(pk__in=list(self.changes)).only("slug").order_by("pk"))
+        for item in items:
+            item.last_change = self.changes[item.pk]
+        return items
 
-    def lastmod(self, category):
-        return category.last_change
+    def lastmod(self, item):
+        return item.last_change
+
+    def get_latest_lastmod(self):
+        return max(self.changes.values(), default=None)
 
 
-class AuthorSitemap(Sitemap):
-    """Authors of at least one published article."""
+class CategorySitemap(LatestChangeSitemap):
+    model = Category
+    group_by = "category"
 
-    def items(self):
-        return (
-            Author.objects.annotate(last_change=latest_change(authors=OuterRef("pk")))
-            .filter(last_change__isnull=False)
-            .only("slug")
-        )
 
-    def lastmod(self, author):
-        return author.last_change
+class AuthorSitemap(LatestChangeSitemap):
+    model = Author
+    group_by = "authors"
 
 
 SITEMAPS = {"articles": ArticleSitemap, "categories": CategorySitemap, "authors": AuthorSitemap}

@@ -12,6 +12,10 @@ from tests.conftest import make_article
 pytestmark = pytest.mark.django_db
 
 
+def articles_sitemap():
+    return reverse("sitemap-section", kwargs={"section": "articles"})
+
+
 @pytest.fixture(autouse=True)
 def page_cache(settings):
     settings.PAGE_CACHE_SECONDS = 600
@@ -21,7 +25,7 @@ def page_cache(settings):
 def test_anonymous_pages_are_served_from_the_cache(client, django_assert_num_queries):
     article = make_article()
     for url in (reverse("articles:home"), article.get_absolute_url(), article.category.get_absolute_url(),
-                reverse("feed-rss"), reverse("sitemap")):
+                reverse("feed-rss"), reverse("sitemap"), articles_sitemap()):
         first = client.get(url)
         assert first.status_code == 200
         assert "public" in first["Cache-Control"] and "max-age=60" in first["Cache-Control"]
@@ -43,13 +47,13 @@ def test_an_edit_shows_at_once(client):
 def test_unpublishing_from_the_admin_takes_the_article_off_every_page(client, editor):
     article = make_article(title="Soon withdrawn")
     url = article.get_absolute_url()
-    for page in (url, reverse("articles:home"), reverse("sitemap")):
+    for page in (url, reverse("articles:home"), articles_sitemap()):
         client.get(page)
     staff = client_class_login(editor)
     staff.post(reverse("admin:articles_article_changelist"), {"action": "unpublish_selected", "_selected_action": [article.pk]})
     assert client.get(url).status_code == 404
     assert "Soon withdrawn" not in client.get(reverse("articles:home")).content.decode()
-    assert url not in client.get(reverse("sitemap")).content.decode()
+    assert url not in client.get(articles_sitemap()).content.decode()
 
 
 def client_class_login(user):
@@ -133,4 +137,4 @@ def test_an_expiring_article_leaves_cached_pages_when_its_time_comes(client):
     ):
         assert "Expiring piece" not in client.get(reverse("articles:home")).content.decode()
         assert client.get(article.get_absolute_url()).status_code == 404
-        assert article.get_absolute_url() not in client.get(reverse("sitemap")).content.decode()
+        assert article.get_absolute_url() not in client.get(articles_sitemap()).content.decode()

@@ -5,6 +5,7 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Article
+from articles.sitemaps import ArticleSitemap
 from tests.conftest import make_article, make_author, make_category
 
 pytestmark = pytest.mark.django_db
@@ -21,14 +22,31 @@ UNPUBLISHED = {
 }
 
 
-def sitemap(client):
-    """The sitemap as {absolute URL: lastmod}."""
-    response = client.get("/sitemap.xml")
+def get_xml(client, url, **kwargs):
+    response = client.get(url, **kwargs)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/xml"
-    root = ElementTree.fromstring(response.content)
-    urls = root.iterfind("s:url", NS)
-    return {url.findtext("s:loc", namespaces=NS): url.findtext("s:lastmod", namespaces=NS) for url in urls}
+    return ElementTree.fromstring(response.content)
+
+
+def sitemap_files(client):
+    """The sitemap index as {absolute URL of a sitemap file: lastmod}."""
+    root = get_xml(client, "/sitemap.xml")
+    assert root.tag == "{%s}sitemapindex" % NS["s"]
+    files = root.iterfind("s:sitemap", NS)
+    return {file.findtext("s:loc", namespaces=NS): file.findtext("s:lastmod", namespaces=NS) for file in files}
+
+
+def sitemap(client):
+    """Every URL of the sitemap, through its index, as {absolute URL: lastmod}."""
+    urls = {}
+    for file in sitemap_files(client):
+        root = get_xml(client, file.removeprefix("http://testserver"))
+        for url in root.iterfind("s:url", NS):
+            loc = url.findtext("s:loc", namespaces=NS)
+            assert loc not in urls, f"{loc} is listed twice"
+            urls[loc] = url.findtext("s:lastmod", namespaces=NS)
+    return urls
 
 
 def absolute(obj):
@@ -104,8 +122,39 @@ def test_category_and_author_lastmod_is_their_latest_published_change(client):
 
 def test_sitemap_uses_the_requests_host(client):
     article = make_article()
-    response = client.get("/sitemap.xml", headers={"host": "localhost"})
-    assert f"<loc>http://localhost{article.get_absolute_url()}</loc>" in response.content.decode()
+    index = client.get("/sitemap.xml", headers={"host": "localhost"}).content.decode()
+    assert "<loc>http://localhost/sitemap-articles.xml</loc>" in index
+    articles = client.get("/sitemap-articles.xml", headers={"host": "localhost"}).content.decode()
+    assert f"<loc>http://localhost{article.get_absolute_url()}</loc>" in articles
+
+
+def test_a_large_archive_is_listed_in_several_files_each_article_once(client, monkeypatch):
+    monkeypatch.setattr(ArticleSitemap, "limit", 2)
+    articles = [make_article(published_at=timezone.now() - timedelta(days=n)) for n in range(5)]
+    files = sitemap_files(client)
+    assert [url for url in files if "articles" in url] == [
+        "http://testserver/sitemap-articles.xml",
+        "http://testserver/sitemap-articles.xml?p=2",
+        "http://testserver/sitemap-articles.xml?p=3",
+    ]
+    urls = sitemap(client)
+    assert {absolute(article) for article in articles} <= set(urls)
+    # Oldest first: a new article changes only the last file.
+    first = get_xml(client, "/sitemap-articles.xml")
+    assert [url.findtext("s:loc", namespaces=NS) for url in first.iterfind("s:url", NS)] == [
+        absolute(articles[4]),
+        absolute(articles[3]),
+    ]
+
+
+def test_the_index_gives_each_sections_latest_change(client):
+    category, author = make_category(), make_author()
+    article = make_article(category=category, authors=[author], published_at=timezone.now() - timedelta(days=60))
+    set_times(article, updated_days_ago=8, medical_reviewer=make_author(), last_reviewed=timezone.localdate() - timedelta(days=3))
+    files = sitemap_files(client)
+    assert files["http://testserver/sitemap-articles.xml"].startswith(days_ago(3))
+    assert files["http://testserver/sitemap-categories.xml"].startswith(days_ago(8))
+    assert files["http://testserver/sitemap-authors.xml"].startswith(days_ago(8))
 
 
 @pytest.mark.parametrize("count", [3, 25])
@@ -113,8 +162,20 @@ def test_sitemap_runs_a_fixed_number_of_queries(client, django_assert_max_num_qu
     category = make_category()
     for _ in range(count):
         make_article(category=category, authors=[make_author(), make_author()])
+    # The index: per section, its size and its latest change.
     with django_assert_max_num_queries(6):
-        assert len(sitemap(client)) == count + 1 + 2 * count
+        sitemap_files(client)
+    for section in ("articles", "categories", "authors"):
+        with django_assert_max_num_queries(2):
+            get_xml(client, f"/sitemap-{section}.xml")
+    assert len(sitemap(client)) == count + 1 + 2 * count
+
+
+def test_an_unknown_sitemap_section_or_page_is_not_found(client):
+    make_article()
+    assert client.get("/sitemap-nothing.xml").status_code == 404
+    assert client.get("/sitemap-articles.xml?p=9").status_code == 404
+    assert client.get("/sitemap-articles.xml?p=x").status_code == 404
 
 
 def test_robots_txt_is_plain_text(client):
