@@ -2,16 +2,18 @@ import logging
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
+from django.utils.functional import cached_property
 from django.utils.http import http_date
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
-from .caching import public_page
+from .caching import cached_count, public_page
 from .images import process_image
 from .models import Article, Author, Category, EditorImage, Page, SlugRedirect, Tag
 from .search import MAX_QUERY_LENGTH, search_articles, search_terms, snippet
@@ -24,11 +26,31 @@ def can_preview(user):
     return user.is_active and user.is_staff and user.has_perm("articles.view_article")
 
 
+class CachedCountPaginator(Paginator):
+    """Counts the list once per change readers can see (articles/caching.py), not on every page view."""
+
+    def __init__(self, *args, count_name, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.count_name = count_name
+
+    @cached_property
+    def count(self):
+        return cached_count(self.count_name, self.object_list.count)
+
+
 class ArticleListMixin:
     paginate_by = settings.ARTICLES_PER_PAGE
+    paginator_class = CachedCountPaginator
 
     def get_queryset(self):
         return Article.objects.published().for_listing()
+
+    def count_name(self):
+        """Names the list for the cache of its count: each view and filter counts its own."""
+        return type(self).__name__
+
+    def get_paginator(self, *args, **kwargs):
+        return super().get_paginator(*args, count_name=self.count_name(), **kwargs)
 
 
 @method_decorator(public_page, name="dispatch")
@@ -63,6 +85,9 @@ class FilteredListView(ArticleListMixin, ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(object=self.object, **kwargs)
+
+    def count_name(self):
+        return f"{super().count_name()}:{self.object.pk}"
 
 
 class CategoryView(FilteredListView):

@@ -118,7 +118,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "magazine.cache.RedisCache",  # Django's, with one client per process
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "magazine",
         }

@@ -44,4 +44,4 @@ def test_database_and_cache_come_from_urls():
     result = subprocess.run(
         [sys.executable, "manage.py", "shell", "--no-imports", "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=60
     )
-    assert result.stdout.split() == ["django.db.backends.postgresql", "django.core.cache.backends.redis.RedisCache"]
+    assert result.stdout.split() == ["django.db.backends.postgresql", "magazine.cache.RedisCache"]

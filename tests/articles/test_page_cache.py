@@ -138,3 +138,102 @@ def test_an_expiring_article_leaves_cached_pages_when_its_time_comes(client):
         assert "Expiring piece" not in client.get(reverse("articles:home")).content.decode()
         assert client.get(article.get_absolute_url()).status_code == 404
         assert article.get_absolute_url() not in client.get(articles_sitemap()).content.decode()
+
+
+def anonymous_get(rf, path="/some-page/"):
+    from django.contrib.auth.models import AnonymousUser
+
+    request = rf.get(path)
+    request.user = AnonymousUser()
+    return request
+
+
+def test_concurrent_requests_for_a_missing_page_render_it_once(rf):
+    import threading
+
+    from django.http import HttpResponse
+
+    from articles.caching import public_page
+
+    renders = []
+
+    def slow_view(request):
+        renders.append(1)
+        time.sleep(0.3)
+        return HttpResponse(f"rendered {len(renders)}")
+
+    view = public_page(slow_view)
+    contents = []
+    threads = [threading.Thread(target=lambda: contents.append(view(anonymous_get(rf)).content)) for _ in range(5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert renders == [1]
+    assert contents == [b"rendered 1"] * 5
+
+
+def test_a_waiting_request_renders_the_page_itself_when_the_other_stores_nothing(rf):
+    import threading
+
+    from django.core.cache import cache
+    from django.http import HttpResponseNotFound
+
+    from articles.caching import page_key, public_page
+
+    request = anonymous_get(rf)
+    lock = f"{page_key(request)}:rendering"
+    cache.add(lock, 1)  # another request is rendering a page that is not cached (a 404, say)
+    threading.Timer(0.1, cache.delete, [lock]).start()
+    started = time.monotonic()
+    response = public_page(lambda request: HttpResponseNotFound("gone"))(request)
+    assert response.status_code == 404
+    assert time.monotonic() - started < 1
+
+
+def test_a_waiting_request_stops_waiting_after_a_bound(rf, monkeypatch):
+    from django.core.cache import cache
+    from django.http import HttpResponse
+
+    from articles import caching
+
+    monkeypatch.setattr(caching, "RENDER_WAIT_SECONDS", 0.2)
+    request = anonymous_get(rf)
+    cache.add(f"{caching.page_key(request)}:rendering", 1)  # a request that never finishes
+    assert caching.public_page(lambda request: HttpResponse("mine"))(request).content == b"mine"
+
+
+def test_list_counts_are_cached_until_an_article_changes(client, settings, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from articles.views import ArchiveView
+
+    settings.PAGE_CACHE_SECONDS = 0  # the count is cached even when pages are not
+    monkeypatch.setattr(ArchiveView, "paginate_by", 2)
+    for _ in range(3):
+        make_article()
+    url = reverse("articles:archive")
+    assert "Page 1 of 2" in client.get(url).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    assert not [query for query in queries if "COUNT(" in query["sql"]]
+    make_article()
+    make_article()
+    assert "Page 1 of 3" in client.get(url).content.decode()
+
+
+def test_a_list_count_changes_when_a_scheduled_article_goes_live(client, settings, monkeypatch):
+    from articles.views import ArchiveView
+
+    settings.PAGE_CACHE_SECONDS = 0
+    monkeypatch.setattr(ArchiveView, "paginate_by", 1)
+    make_article()
+    make_article(published_at=timezone.now() + timedelta(seconds=30))
+    url = reverse("articles:archive")
+    assert "Page 1 of 1" not in client.get(url).content.decode()  # one page: no pagination at all
+    later = timezone.now() + timedelta(seconds=31)
+    with mock.patch("django.utils.timezone.now", return_value=later), mock.patch(
+        "django.core.cache.backends.locmem.time.time", return_value=time.time() + 31
+    ):
+        assert "Page 1 of 2" in client.get(url).content.decode()
