@@ -1,10 +1,12 @@
 """RSS 2.0 and Atom feeds of the latest published articles, for the whole site or one category."""
 
+import hashlib
 import mimetypes
 
 from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
 from django.contrib.syndication.views import Feed, add_domain
+from django.core.cache import cache
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -14,6 +16,8 @@ from django.utils.text import get_text_list
 from .models import Article, Category
 
 FEED_LENGTH = 20
+# A stored image never changes under its name (a new upload gets a new name).
+ENCLOSURE_LENGTH_SECONDS = 60 * 60 * 24 * 30
 
 
 class ArticlesFeed(Feed):
@@ -81,10 +85,16 @@ class ArticlesFeed(Feed):
         return article.hero_image.url if article.hero_image else None
 
     def item_enclosure_length(self, article):
-        try:
-            return article.hero_image.size
-        except OSError:  # missing from storage: 0 means "unknown" to feed readers
-            return 0
+        # Asked of the storage once per image, not on every feed: on S3 each answer is a request.
+        key = "enclosure-length:" + hashlib.sha256(article.hero_image.name.encode()).hexdigest()
+        length = cache.get(key)
+        if length is None:
+            try:
+                length = article.hero_image.size
+            except OSError:  # missing from storage: 0 means "unknown" to feed readers
+                return 0
+            cache.set(key, length, ENCLOSURE_LENGTH_SECONDS)
+        return length
 
     def item_enclosure_mime_type(self, article):
         return mimetypes.guess_type(article.hero_image.name)[0] or "application/octet-stream"

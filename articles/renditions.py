@@ -1,9 +1,10 @@
 """
 Resized copies of stored images ("renditions") for ``srcset``.
 
-A rendition is made with Pillow the first time a page asks for it and saved in the default storage under
-a name derived from the original's name, so that it is never made twice. Its name is then cached: a page
-whose renditions exist neither opens the original nor asks the storage anything.
+A rendition is made with Pillow the first time a page asks for it and saved in the default storage (the media
+folder, or the S3 bucket) in a folder named after the original, so that it is never made twice: when the cache
+does not know them, one listing of that folder finds all the renditions of an image. Their names are then cached:
+a page whose renditions exist neither opens the original nor asks the storage anything.
 """
 
 import hashlib
@@ -20,12 +21,12 @@ logger = logging.getLogger(__name__)
 WIDTHS = (480, 800, 1200, 1600)
 FORMATS = ("webp", "jpeg")
 CACHE_TIMEOUT = 60 * 60 * 24 * 30
-# An original that cannot be read is tried again after this, not on every page (nor logged on every page).
+# An original that cannot be read, or a storage that fails, is tried again after this, not on every page (nor
+# logged on every page).
 FAILURE_TIMEOUT = 60 * 10
 FAILED = ""  # what the cache holds for a rendition that could not be made
 WEBP_QUALITY = 80
 JPEG_QUALITY = 82
-READ_ERRORS = (OSError, SyntaxError, ValueError, Image.DecompressionBombError)
 
 
 def rendition_url(name, width, fmt):
@@ -68,26 +69,28 @@ def _cache_key(name, width, fmt):
     return "rendition:" + hashlib.sha256(f"{name}|{width}|{fmt}".encode()).hexdigest()
 
 
-def _stem(name, width):
+def _folder(name):
     digest = hashlib.sha256(name.encode()).hexdigest()[:32]
-    return f"renditions/{digest[:2]}/{digest}-{width}"
+    return f"renditions/{digest[:2]}/{digest}"
 
 
-def _candidates(name, width, fmt):
-    stem = _stem(name, width)
-    return [f"{stem}.webp"] if fmt == "webp" else [f"{stem}.jpg", f"{stem}.png"]
+def _candidates(width, fmt):
+    return [f"{width}.webp"] if fmt == "webp" else [f"{width}.jpg", f"{width}.png"]
 
 
 def _find_or_make(name, wanted):
-    """Storage names for the ``(fmt, width)`` pairs ``wanted``: the existing renditions, the others made
-    from a single read of the original (None for all of them when it cannot be read)."""
-    result = {}
-    for fmt, width in wanted:
-        result[fmt, width] = next((c for c in _candidates(name, width, fmt) if default_storage.exists(c)), None)
-    to_make = [pair for pair in wanted if result[pair] is None]
-    if not to_make:
-        return result
+    """Storage names for the ``(fmt, width)`` pairs ``wanted``: the existing renditions, found with one listing of
+    the original's folder (not a request per file on S3), and the others made from a single read of the original
+    (None for those that could not be made)."""
+    folder = _folder(name)
+    result = dict.fromkeys(wanted)
     try:
+        existing = set(_files(folder))
+        for fmt, width in wanted:
+            result[fmt, width] = next((f"{folder}/{c}" for c in _candidates(width, fmt) if c in existing), None)
+        to_make = [pair for pair in wanted if result[pair] is None]
+        if not to_make:
+            return result
         with default_storage.open(name) as file, Image.open(file) as original:
             original.seek(0)  # the first frame of an animation
             original.load()
@@ -95,10 +98,17 @@ def _find_or_make(name, wanted):
         has_alpha = _has_alpha(image)
         image = image.convert("RGBA" if has_alpha else "RGB")
         for fmt, width in to_make:
-            result[fmt, width] = _save(name, _resized(image, width), width, fmt, has_alpha)
-    except READ_ERRORS as error:
+            result[fmt, width] = _save(folder, _resized(image, width), width, fmt, has_alpha)
+    except Exception as error:  # an unreadable image, or a failing storage (S3 unreachable): pages show the original
         logger.warning("No renditions of image %s: %s", name, error)
     return result
+
+
+def _files(folder):
+    try:
+        return default_storage.listdir(folder)[1]
+    except FileNotFoundError:  # no folder yet on the file system (S3 simply lists nothing)
+        return []
 
 
 def _has_alpha(image):
@@ -115,7 +125,7 @@ def _resized(image, width):
     return image.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
 
 
-def _save(name, image, width, fmt, has_alpha):
+def _save(folder, image, width, fmt, has_alpha):
     output = io.BytesIO()
     if fmt == "webp":
         image.save(output, "WEBP", quality=WEBP_QUALITY, method=4)
@@ -127,4 +137,4 @@ def _save(name, image, width, fmt, has_alpha):
         image.save(output, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
         extension = "jpg"
     # The storage returns another name if a concurrent request saved the same rendition first.
-    return default_storage.save(f"{_stem(name, width)}.{extension}", ContentFile(output.getvalue()))
+    return default_storage.save(f"{folder}/{width}.{extension}", ContentFile(output.getvalue()))

@@ -10,6 +10,7 @@ import os
 import sys
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -146,6 +147,8 @@ MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Patients' medical records (quotes.storage): the folder PRIVATE_MEDIA_ROOT, or a private bucket. No URL.
+    "records": {"BACKEND": "quotes.storage.PrivateFileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -154,6 +157,76 @@ STORAGES = {
         )
     },
 }
+
+
+def s3_storage(bucket, **options):
+    """A STORAGES entry for ``bucket`` with django-storages. boto3 finds the credentials itself: AWS_ACCESS_KEY_ID
+    and AWS_SECRET_ACCESS_KEY, or the role of the machine."""
+    endpoint = os.environ.get("DJANGO_S3_ENDPOINT_URL", "")
+    options = {
+        "bucket_name": bucket,
+        "region_name": os.environ.get("DJANGO_S3_REGION") or None,
+        "endpoint_url": endpoint or None,
+        # S3-compatible services (MinIO, R2, Ceph...) all answer https://host/bucket/key.
+        "addressing_style": "path" if endpoint else None,
+        "file_overwrite": False,
+        **options,
+    }
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
+def s3_public_address(bucket):
+    """Where readers fetch ``bucket``'s objects: a CDN or custom domain, else the bucket itself."""
+    custom_domain = os.environ.get("DJANGO_S3_CUSTOM_DOMAIN", "").strip("/")
+    if custom_domain:
+        scheme, _, domain = custom_domain.rpartition("://")
+        return f"{scheme or 'https'}:", domain
+    endpoint = urlsplit(os.environ.get("DJANGO_S3_ENDPOINT_URL", ""))
+    if endpoint.netloc:
+        return f"{endpoint.scheme}:", f"{endpoint.netloc}/{bucket}"
+    region = os.environ.get("DJANGO_S3_REGION", "")
+    return "https:", f"{bucket}.s3.{region}.amazonaws.com" if region else f"{bucket}.s3.amazonaws.com"
+
+
+# Uploaded images in an S3 bucket (or on an S3-compatible service) when DJANGO_S3_BUCKET is set.
+S3_BUCKET = os.environ.get("DJANGO_S3_BUCKET", "")
+# Buckets that still use ACLs (MinIO, older S3 buckets) take e.g. public-read; others are made public by a policy.
+S3_DEFAULT_ACL = os.environ.get("DJANGO_S3_DEFAULT_ACL") or None
+if S3_BUCKET:
+    # Public, unsigned addresses that pages and caches can keep, built without asking boto3. MEDIA_URL is the same
+    # address: the editor's images in article bodies are recognised by it (articles/templatetags/images.py).
+    s3_protocol, s3_domain = s3_public_address(S3_BUCKET)
+    s3_location = os.environ.get("DJANGO_S3_LOCATION", "media").strip("/")
+    STORAGES["default"] = s3_storage(
+        S3_BUCKET,
+        location=s3_location,
+        custom_domain=s3_domain,
+        url_protocol=s3_protocol,
+        querystring_auth=False,
+        default_acl=S3_DEFAULT_ACL,
+        # Every upload and rendition gets a name of its own, so browsers and CDNs may keep them (as nginx does).
+        object_parameters={"CacheControl": "public, max-age=604800"},
+    )
+    MEDIA_URL = f"{s3_protocol}//{s3_domain}/" + (f"{s3_location}/" if s3_location else "")
+
+# Medical records in a bucket of their own when DJANGO_S3_PRIVATE_BUCKET is set: never the media bucket.
+S3_PRIVATE_BUCKET = os.environ.get("DJANGO_S3_PRIVATE_BUCKET", "")
+S3_PRIVATE_ENCRYPTION = os.environ.get("DJANGO_S3_PRIVATE_ENCRYPTION", "AES256")
+if S3_PRIVATE_BUCKET:
+    if S3_PRIVATE_BUCKET == S3_BUCKET:
+        raise ImproperlyConfigured("DJANGO_S3_PRIVATE_BUCKET must not be the public media bucket DJANGO_S3_BUCKET.")
+    if S3_PRIVATE_ENCRYPTION not in {"AES256", "aws:kms", "off"}:
+        raise ImproperlyConfigured(
+            f"DJANGO_S3_PRIVATE_ENCRYPTION must be AES256, aws:kms or off, not {S3_PRIVATE_ENCRYPTION!r}."
+        )
+    STORAGES["records"] = s3_storage(
+        S3_PRIVATE_BUCKET,
+        # Objects are private unless an ACL says otherwise: buckets that use ACLs get "private" on every record,
+        # buckets without ACLs (the S3 default) refuse any.
+        default_acl="private" if S3_DEFAULT_ACL else None,
+        querystring_auth=True,  # quotes.storage refuses any URL; should one be made, it expires
+        object_parameters={} if S3_PRIVATE_ENCRYPTION == "off" else {"ServerSideEncryption": S3_PRIVATE_ENCRYPTION},
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -183,7 +256,9 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"] + env_list("DJANGO_CSP_MEDIA_ORIGINS"),
+        # Uploaded images served from another address (a bucket, a CDN) are allowed from MEDIA_URL.
+        "img-src": [SELF, "data:", *([MEDIA_URL] if urlsplit(MEDIA_URL).netloc else [])]
+        + env_list("DJANGO_CSP_MEDIA_ORIGINS"),
         "font-src": [SELF],
         "connect-src": [SELF],
         "object-src": [NONE],

@@ -13,7 +13,7 @@ from django.utils.timesince import timesince
 from magazine.admin_site import ReadOnlyAdminMixin
 
 from .models import AccessLog, Destination, MedicalRecord, Note, PatientMessage, Quote, QuoteLine, QuoteRequest, StatusChange, Treatment
-from .services import change_status, log_access, patient_link, send_quote
+from .services import change_status, erase_quote_requests, log_access, patient_link, send_quote
 
 # Statuses triage staff can move several requests to at once from the list.
 BULK_STATUSES = [
@@ -188,6 +188,13 @@ class QuoteRequestAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # requests come from patients through the public form
+
+    # A deletion goes through the erasure, so that the medical record files go too (a cascade leaves them behind).
+    def delete_model(self, request, obj):
+        erase_quote_requests(QuoteRequest.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        erase_quote_requests(queryset)
 
     def has_export_permission(self, request):
         return request.user.has_perm("quotes.export_quoterequest")

@@ -7,7 +7,7 @@ height so that nothing shifts while it loads, and lazy loading unless told other
 
 import html
 import re
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from django import template
 from django.conf import settings
@@ -146,11 +146,20 @@ def _render_attributes(attrs):
 
 
 def _media_name(src):
-    """The storage name of an image served from MEDIA_URL, or None for any other image."""
-    media_url = settings.MEDIA_URL
-    if not media_url or not src.startswith(media_url) or "?" in src or "#" in src:
+    """The storage name of an image served from MEDIA_URL, or None for any other image.
+
+    With media in a bucket or behind a CDN (MEDIA_URL on another host), an image written into a body before the
+    move, at MEDIA_URL's path on this site (/media/editor/...), is recognised too and served from there.
+    """
+    if "?" in src or "#" in src:
         return None
-    return unquote(src[len(media_url) :]) or None
+    media_url = settings.MEDIA_URL
+    address = urlsplit(media_url)
+    moved_from = address.path if address.netloc and address.path != "/" else ""
+    for prefix in (media_url, moved_from):
+        if prefix and src.startswith(prefix):
+            return unquote(src[len(prefix) :]) or None
+    return None
 
 
 def _int(value):

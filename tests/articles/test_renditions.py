@@ -20,7 +20,7 @@ from tests.conftest import make_article, make_author
 
 pytestmark = pytest.mark.django_db
 
-RENDITION_RE = r"/media/renditions/[0-9a-f]{2}/[0-9a-f]{32}-"
+RENDITION_RE = r"/media/renditions/[0-9a-f]{2}/[0-9a-f]{32}/"
 
 
 def store(name, content):

@@ -146,6 +146,20 @@ def test_erase_patient_removes_all_their_requests_and_reports_it(record):
     assert "nothing to erase" in run("erase_patient", quote_request.email)
 
 
+@pytest.mark.parametrize("how", ["delete view", "bulk action"])
+def test_deleting_requests_in_the_admin_deletes_their_record_files(client, superuser, record, how):
+    path = record.file.path
+    client.force_login(superuser)
+    if how == "delete view":
+        url, data = reverse("admin:quotes_quoterequest_delete", args=[record.quote_request_id]), {"post": "yes"}
+    else:
+        url = reverse("admin:quotes_quoterequest_changelist")
+        data = {"action": "delete_selected", "_selected_action": [record.quote_request_id], "post": "yes"}
+    assert client.post(url, data).status_code == 302
+    assert not QuoteRequest.objects.exists() and not MedicalRecord.objects.exists()
+    assert not __import__("os").path.exists(path)
+
+
 def test_erase_patient_refuses_what_is_not_an_email():
     with pytest.raises(CommandError, match="is not an e-mail address"):
         run("erase_patient", "not-an-email")
