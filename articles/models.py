@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
-from django.db import models
+from django.db import connection, models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -241,6 +241,10 @@ class Article(InvalidatesPublicPages, models.Model):
         permissions = [("review_article", "Can mark an article medically reviewed")]
         indexes = [
             models.Index(fields=["status", "-published_at"], name="article_status_pub_idx"),
+            # The home page's featured articles: a few rows, whatever the size of the archive.
+            models.Index(
+                fields=["-published_at"], condition=Q(featured=True, status="published"), name="article_featured_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -344,13 +348,22 @@ class Article(InvalidatesPublicPages, models.Model):
 
     def related(self, count=3):
         """Published articles of the same category or sharing a tag, most recent first."""
-        shared_tags = Article.tags.through.objects.filter(tag__in=self.tags.all()).values("article_id")
+        # The most recent ``count`` of the category and of each tag, each from an index, then the most recent
+        # of those: not every article of a large category or tag. The tags come from a prefetch when there is one.
+        recent = Article.objects.published().exclude(pk=self.pk).order_by("-published_at").values("pk")
+        tag_ids = [tag.pk for tag in self.tags.all()]
+        if connection.features.supports_slicing_ordering_in_compound:
+            parts = [recent.filter(category_id=self.category_id)[:count]]
+            parts += [recent.filter(tags=tag_id)[:count] for tag_id in tag_ids]
+            candidates = Q(pk__in=parts[0].union(*parts[1:], all=True))
+        else:  # SQLite: no LIMIT inside a UNION
+            candidates = Q(category_id=self.category_id) | Q(pk__in=recent.filter(tags__in=tag_ids))
         return (
             Article.objects.published()
-            .filter(Q(category_id=self.category_id) | Q(pk__in=shared_tags))
+            .filter(candidates)
             .exclude(pk=self.pk)
             .select_related("category")
-            .order_by("-published_at")[:count]
+            .order_by("-published_at", "-pk")[:count]
         )
 
     @property

@@ -85,6 +85,19 @@ def test_related_articles_share_a_category_or_tag_most_recent_first(client):
     assert "Related articles" in html and newer_shared_tag.title in html
 
 
+def test_related_articles_are_the_most_recent_across_the_category_and_every_tag():
+    category, first_tag, second_tag = make_category(), make_tag(), make_tag()
+    article = make_article(category=category, tags=[first_tag, second_tag])
+    now = timezone.now()
+    by_age = {}
+    for days, fields in [(1, {"tags": [second_tag]}), (2, {"category": category}), (3, {"tags": [first_tag]}),
+                         (4, {"tags": [second_tag]}), (5, {"category": category}), (6, {"tags": [first_tag]})]:  # fmt: skip
+        by_age[days] = make_article(published_at=now - timedelta(days=days), **fields)
+    make_article(tags=[first_tag], published_at=now + timedelta(days=1))  # scheduled: not yet
+    assert list(article.related()) == [by_age[1], by_age[2], by_age[3]]
+    assert list(article.related(count=5)) == [by_age[n] for n in range(1, 6)]
+
+
 def test_changing_a_published_slug_redirects_the_old_address(client):
     article = make_article(slug="old-address")
     article.slug = "new-address"
