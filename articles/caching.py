@@ -22,7 +22,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Min, Q
 from django.utils import timezone
-from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
 
 VERSION_KEY = "public-pages:version"
 # Data shown on public pages (counts, navigation): kept at most this long, and dropped at any edit.
@@ -100,67 +100,112 @@ def cached_count(name, count):
     return value
 
 
-def wait_for_page(key, lock):
-    """
-    The page another request is rendering under ``key``, once it is stored; None if that request ends
-    without storing it (a page that is not cached) or takes longer than RENDER_WAIT_SECONDS.
-    """
-    deadline = time.monotonic() + RENDER_WAIT_SECONDS
-    while time.monotonic() < deadline:
-        time.sleep(RENDER_POLL_SECONDS)
-        found = cache.get_many([key, lock])
-        if key in found:
-            return found[key]
-        if lock not in found:
-            return None
-    return None
+def page_key(request):
+    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    return f"public-pages:{request.get_host()}:{digest}"
 
 
-def render_and_store(view, request, args, kwargs, key):
-    response = view(request, *args, **kwargs)
-    if hasattr(response, "render") and callable(response.render):
-        response = response.render()
-    if response.status_code == 200 and not response.cookies and not response.streaming:
+class PageCacheEntry:
+    """What PublicPageCacheMiddleware and ``public_page`` share about one request."""
+
+    def __init__(self, key, version):
+        self.key, self.version = key, version
+        self.lock = f"{key}:rendering:{version}"
+        self.cacheable = False  # set by public_page: the view's anonymous response may be kept
+        self.locked = False
+
+    def wait(self):
+        """
+        The page another request is rendering, once it is stored; None if that request ends without storing
+        it (a page that is not cached) or takes longer than RENDER_WAIT_SECONDS.
+        """
+        deadline = time.monotonic() + RENDER_WAIT_SECONDS
+        while time.monotonic() < deadline:
+            time.sleep(RENDER_POLL_SECONDS)
+            found = cache.get_many([self.key, self.lock])
+            entry = found.get(self.key)
+            if entry is not None and entry[0] == self.version:
+                return entry[1]
+            if self.lock not in found:
+                return None
+        return None
+
+    def store(self, response):
+        if response.status_code != 200 or response.cookies or response.streaming:
+            return
         timeout = page_cache_timeout()
         if timeout > 0:
             patch_cache_control(response, public=True, max_age=min(settings.PAGE_MAX_AGE, timeout))
             patch_vary_headers(response, ["Cookie"])
-            cache.set(key, response, timeout)
-    return response
+            if not response.has_header("ETag"):
+                set_response_etag(response)  # once, not on every conditional GET
+            cache.set(self.key, (self.version, response), timeout)
 
 
-def page_key(request):
-    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    return versioned_key(f"public-pages:{request.get_host()}:{digest}")
+def serves_from_cache(request):
+    """Anonymous GET and HEAD requests: no session cookie, so no logged-in user and no messages."""
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.PAGE_CACHE_SECONDS > 0
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+    )
+
+
+class PublicPageCacheMiddleware:
+    """
+    Answers anonymous requests for cached public pages before the session, authentication and the other
+    middleware below it run, with one round trip to the cache (the site version and the page together),
+    and stores the pages of views marked with ``public_page`` as those middleware left them.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not serves_from_cache(request):
+            return self.get_response(request)
+        key = page_key(request)
+        found = cache.get_many([VERSION_KEY, key])
+        version = found[VERSION_KEY] if VERSION_KEY in found else site_version()
+        entry = found.get(key)
+        if entry is not None and entry[0] == version:
+            return entry[1]
+        request.public_page = page = PageCacheEntry(key, version)
+        try:
+            response = self.get_response(request)
+            if page.cacheable:
+                page.store(response)
+            return response
+        finally:
+            if page.locked:
+                cache.delete(page.lock)
 
 
 def public_page(view):
-    """Serve anonymous GET and HEAD requests of ``view`` from the page cache."""
+    """Marks a view whose pages anonymous readers get from the page cache (PublicPageCacheMiddleware)."""
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        if request.method not in ("GET", "HEAD") or settings.PAGE_CACHE_SECONDS <= 0:
-            return view(request, *args, **kwargs)
         if request.user.is_authenticated:
             response = view(request, *args, **kwargs)
             # Logged-in pages may differ from the public ones: no shared cache may keep them.
             patch_cache_control(response, private=True, no_cache=True)
             return response
-        key = page_key(request)
-        response = cache.get(key)
-        if response is not None:
-            return response
+        page = getattr(request, "public_page", None)
+        if page is None:  # not cached: a request with a session cookie, or the page cache is off
+            return view(request, *args, **kwargs)
         # After an edit every page is rendered again: one request renders a page while the others asking
         # for it at the same time wait for its result, instead of all rendering it at once (a stampede).
-        lock = f"{key}:rendering"
-        if not cache.add(lock, 1, RENDER_LOCK_SECONDS):
-            response = wait_for_page(key, lock)
+        page.locked = cache.add(page.lock, 1, RENDER_LOCK_SECONDS)
+        if not page.locked:
+            response = page.wait()
             if response is not None:
                 return response
-        try:
-            return render_and_store(view, request, args, kwargs, key)
-        finally:
-            cache.delete(lock)
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render") and callable(response.render):
+            response = response.render()
+        page.cacheable = True
+        return response
 
     return wrapped
 

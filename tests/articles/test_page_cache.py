@@ -148,12 +148,17 @@ def anonymous_get(rf, path="/some-page/"):
     return request
 
 
+def cached_view(view):
+    """``view`` marked with public_page, behind the page cache middleware, as in the site's settings."""
+    from articles.caching import PublicPageCacheMiddleware, public_page
+
+    return PublicPageCacheMiddleware(public_page(view))
+
+
 def test_concurrent_requests_for_a_missing_page_render_it_once(rf):
     import threading
 
     from django.http import HttpResponse
-
-    from articles.caching import public_page
 
     renders = []
 
@@ -162,7 +167,7 @@ def test_concurrent_requests_for_a_missing_page_render_it_once(rf):
         time.sleep(0.3)
         return HttpResponse(f"rendered {len(renders)}")
 
-    view = public_page(slow_view)
+    view = cached_view(slow_view)
     contents = []
     threads = [threading.Thread(target=lambda: contents.append(view(anonymous_get(rf)).content)) for _ in range(5)]
     for thread in threads:
@@ -179,14 +184,14 @@ def test_a_waiting_request_renders_the_page_itself_when_the_other_stores_nothing
     from django.core.cache import cache
     from django.http import HttpResponseNotFound
 
-    from articles.caching import page_key, public_page
+    from articles.caching import page_key, site_version
 
     request = anonymous_get(rf)
-    lock = f"{page_key(request)}:rendering"
+    lock = f"{page_key(request)}:rendering:{site_version()}"
     cache.add(lock, 1)  # another request is rendering a page that is not cached (a 404, say)
     threading.Timer(0.1, cache.delete, [lock]).start()
     started = time.monotonic()
-    response = public_page(lambda request: HttpResponseNotFound("gone"))(request)
+    response = cached_view(lambda request: HttpResponseNotFound("gone"))(request)
     assert response.status_code == 404
     assert time.monotonic() - started < 1
 
@@ -199,8 +204,44 @@ def test_a_waiting_request_stops_waiting_after_a_bound(rf, monkeypatch):
 
     monkeypatch.setattr(caching, "RENDER_WAIT_SECONDS", 0.2)
     request = anonymous_get(rf)
-    cache.add(f"{caching.page_key(request)}:rendering", 1)  # a request that never finishes
-    assert caching.public_page(lambda request: HttpResponse("mine"))(request).content == b"mine"
+    cache.add(f"{caching.page_key(request)}:rendering:{caching.site_version()}", 1)  # a request that never ends
+    assert cached_view(lambda request: HttpResponse("mine"))(request).content == b"mine"
+
+
+def test_a_hit_is_answered_before_sessions_and_authentication(client, django_assert_num_queries):
+    from django.test import Client
+    from django.test.utils import modify_settings
+
+    article = make_article()
+    first = client.get(article.get_absolute_url())
+    # The stored page carries what the middleware below the cache added, and is answered without them.
+    assert first["X-Frame-Options"] == "DENY" and first["ETag"]
+    with modify_settings(MIDDLEWARE={"append": "tests.articles.test_page_cache.FailingMiddleware"}):
+        other = Client()  # a new client loads the middleware as modified
+        with pytest.raises(AssertionError, match="went past"):
+            other.get(reverse("articles:search"), {"q": "not cached"})
+        with django_assert_num_queries(0):
+            hit = other.get(article.get_absolute_url())
+    assert hit.content == first.content and hit["X-Frame-Options"] == "DENY"
+    assert "Content-Security-Policy" in hit and "Strict-Transport-Security" not in hit  # plain HTTP test client
+    assert client.get(article.get_absolute_url(), headers={"if-none-match": first["ETag"]}).status_code == 304
+
+
+class FailingMiddleware:
+    def __init__(self, get_response):
+        pass
+
+    def __call__(self, request):
+        raise AssertionError("a cached page went past the page cache middleware")
+
+
+def test_readers_with_a_session_are_served_but_not_from_the_cache(client):
+    article = make_article(title="Fresh title")
+    client.get(article.get_absolute_url())
+    Article.objects.filter(pk=article.pk).update(title="Changed without a save")  # no version bump
+    assert "Fresh title" in client.get(article.get_absolute_url()).content.decode()
+    client.cookies["sessionid"] = "a-patient-session"  # e.g. after sending a quote request
+    assert "Changed without a save" in client.get(article.get_absolute_url()).content.decode()
 
 
 def test_list_counts_are_cached_until_an_article_changes(client, settings, monkeypatch):
