@@ -2,27 +2,38 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils.functional import SimpleLazyObject
 
-from .caching import versioned_key
+from .caching import DATA_SECONDS, site_version
 from .models import Category, Page, SiteBlock
 
+SITE_DATA = {
+    "nav_categories": lambda: list(Category.objects.all()),
+    "site_blocks": lambda: {block.kind: block for block in SiteBlock.objects.filter(is_active=True)},
+    "footer_pages": lambda: list(Page.objects.filter(in_footer=True).only("title", "slug")),
+}
 
-SITE_DATA_SECONDS = 3600
 
-
-def _cached(name, compute):
-    # Keyed by the site version: any edit readers can see makes a fresh copy.
-    return SimpleLazyObject(lambda: cache.get_or_set(versioned_key(name), compute, SITE_DATA_SECONDS))
+def site_data(request):
+    """
+    The navigation, site blocks and footer links, read together from the cache (one round trip) the first
+    time a template asks for one of them. Keyed by the site version: any edit readers can see makes a fresh
+    copy; the page cache middleware has read that version already.
+    """
+    page = getattr(request, "public_page", None)
+    version = page.version if page is not None else site_version()
+    keys = {name: f"site:{name}:{version}" for name in SITE_DATA}
+    data = cache.get_many(keys.values())
+    values = {name: data[key] for name, key in keys.items() if key in data}
+    missing = {keys[name]: compute() for name, compute in SITE_DATA.items() if name not in values}
+    if missing:
+        cache.set_many(missing, DATA_SECONDS)
+        values.update({name: missing[keys[name]] for name in SITE_DATA if keys[name] in missing})
+    return values
 
 
 def site(request):
-    """Site-wide template context; each value is read (from the cache first) only if a template uses it."""
+    """Site-wide template context; the site data is read only if a template uses it."""
+    data = SimpleLazyObject(lambda: site_data(request))
     return {
         "magazine_name": settings.MAGAZINE_NAME,
-        "nav_categories": _cached("site:nav-categories", lambda: list(Category.objects.all())),
-        "site_blocks": _cached(
-            "site:blocks", lambda: {block.kind: block for block in SiteBlock.objects.filter(is_active=True)}
-        ),
-        "footer_pages": _cached(
-            "site:footer-pages", lambda: list(Page.objects.filter(in_footer=True).only("title", "slug"))
-        ),
+        **{name: SimpleLazyObject(lambda name=name: data[name]) for name in SITE_DATA},
     }

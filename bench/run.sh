@@ -131,6 +131,7 @@ WORKERS=$(pgrep -P "${PIDS[0]}" | wc -l)
 # Fixtures: one recent article, 5,000 random ones, search queries, quote form tokens and a CSRF pair.
 ARTICLE=$($PY bench/prepare.py article)
 $PY bench/prepare.py paths "$RESULTS/articles.txt" 5000
+# Broad words (in nearly every article), narrower ones, several words, partial words and no match at all.
 cat >"$RESULTS/searches.txt" <<'EOF'
 /search/?q=stem+cell
 /search/?q=knee+replacement
@@ -140,7 +141,24 @@ cat >"$RESULTS/searches.txt" <<'EOF'
 /search/?q=accredited+clinic
 /search/?q=ivf
 /search/?q=cataract+surgery+thailand
+/search/?q=clinic
+/search/?q=cost
+/search/?q=hip
+/search/?q=spain
+/search/?q=strok
+/search/?q=implant
+/search/?q=cardiology
+/search/?q=what+to+ask+before+surgery
+/search/?q=travel+insurance
+/search/?q=veneers+price
+/search/?q=rhinoplasty+recovery+time
+/search/?q=bariatric
+/search/?q=mexico+dental
+/search/?q=accreditation
+/search/?q=zebra
+/search/?q=%D0%B8%D0%BD%D1%81%D1%83%D0%BB%D1%8C%D1%82
 EOF
+SEARCH_COUNT=$(grep -c . "$RESULTS/searches.txt")
 $PY bench/prepare.py tokens "$RESULTS/tokens-warmup.txt" 5000
 $PY bench/prepare.py tokens "$RESULTS/tokens.txt" 50000
 read -r CSRF_COOKIE CSRF_TOKEN < <($PY bench/prepare.py csrf "http://127.0.0.1:$PORT_A/quote/")
@@ -168,16 +186,23 @@ idle() {  # wait until the server has worked through the requests wrk left behin
 
 ROWS=()
 measure() {  # label, base URL, path, wrk script, then VAR=value settings for the script
+    # (WRK_CONNECTIONS=n among them measures with n connections, and as many wrk threads at most)
     local label=$1 base=$2 url=$2$3 script=$4
     shift 4
+    local connections=$CONNECTIONS threads=$THREADS setting
+    for setting in "$@"; do
+        case $setting in
+            WRK_CONNECTIONS=*) connections=${setting#*=} threads=$((THREADS < connections ? THREADS : connections)) ;;
+        esac
+    done
     printf '%-52s' "$label"
     # Quote form tokens are used once: the warm-up has its own.
     env "$@" BENCH_TOKENS="$RESULTS/tokens-warmup.txt" \
-        wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" --timeout "$((TIMEOUT + 2))s" -s "$script" "$url" >/dev/null
+        wrk -t"$threads" -c"$connections" -d"$WARMUP" --timeout "$((TIMEOUT + 2))s" -s "$script" "$url" >/dev/null
     idle "$base"
     local output result
     output=$(env "$@" BENCH_TOKENS="$RESULTS/tokens.txt" \
-        wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout "$((TIMEOUT + 2))s" --latency -s "$script" "$url")
+        wrk -t"$threads" -c"$connections" -d"$DURATION" --timeout "$((TIMEOUT + 2))s" --latency -s "$script" "$url")
     idle "$base"
     result=$(grep '^RESULT' <<<"$output")
     printf '%s\n' "${result#RESULT }"
@@ -197,7 +222,12 @@ measure "home page, warm (page cache)" "$A" / bench/lua/get.lua
 measure "home page, cold (no page cache)" "$COLD" / bench/lua/get.lua
 measure "quote submission (POST, new request each, 302)" "$A" /quote/ bench/lua/quote.lua BENCH_EXPECT=302
 # Search pages are never cached: the instance without page cache answers them like the others would.
-measure "search (8 queries)" "$COLD" / bench/lua/paths.lua BENCH_PATHS="$RESULTS/searches.txt"
+# Latency is measured one request at a time: with more connections than cores a request mostly waits for the
+# others, which is the throughput figure, measured next with as many connections as every other target.
+measure "search latency, 1 connection ($SEARCH_COUNT queries)" "$COLD" / bench/lua/paths.lua \
+    BENCH_PATHS="$RESULTS/searches.txt" WRK_CONNECTIONS=1
+measure "search throughput, $CONNECTIONS connections" "$COLD" / bench/lua/paths.lua \
+    BENCH_PATHS="$RESULTS/searches.txt"
 
 step "Two instances sharing PostgreSQL and Redis"
 set +e
