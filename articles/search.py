@@ -16,10 +16,10 @@ import re
 from collections.abc import Sequence
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Case, Expression, IntegerField, Q, Value, When
 from django.db.models.expressions import Col
-from django.utils.html import escape, strip_tags
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from .models import Article, Category, Tag
@@ -27,9 +27,12 @@ from .models import Article, Category, Tag
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 8
 TERM_RE = re.compile(r"\w+", re.UNICODE)
+TAG_RE = re.compile(r"<[^>]*>")
 SEARCH_CONFIG = "english"
-# Matches of each kind ranked per search: the most recent ones.
+# Matches of each kind ranked per search, and how many of the most recent articles are searched in full.
 CANDIDATES = 100
+WINDOW = 500
+TEXT, LABEL, OLDER = "text", "label", "older"
 # Added to the rank of an article with a tag or category named by the query: above a match in the
 # standfirst, below one in the title.
 LABEL_BONUS = 0.3
@@ -96,8 +99,8 @@ def search_articles(query):
     if not terms:
         return SearchResults([])
     if connection.vendor == "postgresql":
-        ids = list(_postgres_search(terms).values_list("pk", flat=True))
-        return SearchResults(ids, capped=len(ids) >= CANDIDATES)
+        ids, capped = _postgres_search(terms)
+        return SearchResults(ids, capped=capped)
     return SearchResults(_fallback_search(terms).values_list("pk", flat=True))
 
 
@@ -125,29 +128,54 @@ def _label_ids(terms):
 
 
 def _postgres_search(terms):
+    """Ranked ids of the matching articles, and whether more articles match than were ranked."""
     # Prefix matching on each stemmed word: "strok" finds "stroke", "strokes" finds "stroke".
     tsquery = SearchQuery(" & ".join(f"{term}:*" for term in terms), search_type="raw", config=SEARCH_CONFIG)
-    recent = Article.objects.published().order_by("-published_at").values("pk")
-    # Each part comes from an index: the GIN index of the column, or the publication-time index when so
-    # many articles match that the most recent ones are found first anyway.
-    text_parts = [
-        recent.alias(heading=StoredVector("search_heading")).filter(heading=tsquery)[:CANDIDATES],
-        recent.alias(document=StoredVector("search_document")).filter(document=tsquery)[:CANDIDATES],
-    ]
+    heading, document = StoredVector("search_heading"), StoredVector("search_document")
+    published = Article.objects.published()
+    by_date = published.order_by("-published_at")
+    # Each part costs a bounded amount of work, whatever PostgreSQL estimates of how many articles match:
+    # 1. the most recent matches among the WINDOW most recent articles (a subquery with a limit is read
+    #    first), and the most recent articles of a tag or category named by the query;
+    window = by_date.values("pk")[:WINDOW]
+    in_window = Article.objects.filter(pk__in=window).order_by("-published_at")
+    parts = [in_window.alias(document=document).filter(document=tsquery).values_list("pk", Value(TEXT))[:CANDIDATES]]
     tags, categories = _label_ids(terms)
-    label_parts = [recent.filter(tags__in=tags)[:CANDIDATES]] if tags else []
-    label_parts += [recent.filter(category__in=categories)[:CANDIDATES]] if categories else []
+    if tags:
+        parts.append(by_date.filter(tags__in=tags).values_list("pk", Value(LABEL))[:CANDIDATES])
+    if categories:
+        parts.append(by_date.filter(category__in=categories).values_list("pk", Value(LABEL))[:CANDIDATES])
+    found = list(parts[0].union(*parts[1:]))
+    # 2. matches of any age, from the GIN indexes alone (no other condition another index could serve; the
+    #    ranking below keeps the published ones): each part stops at CANDIDATES rows. Reading the text of
+    #    article after article instead, which the planner picks when it misjudges how many articles match,
+    #    can take a hundred times longer. Titles and standfirsts always; the full text only when the recent
+    #    articles did not already give CANDIDATES matches (then the words are everywhere).
+    older = Article.objects.order_by()
+    older_parts = [older.alias(heading=heading).filter(heading=tsquery).values_list("pk", Value(TEXT))[:CANDIDATES]]
+    everywhere = sum(kind == TEXT for _, kind in found) >= CANDIDATES
+    if not everywhere:
+        older_parts.append(
+            older.alias(document=document).filter(document=tsquery).values_list("pk", Value(OLDER))[:CANDIDATES]
+        )
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('enable_seqscan', 'off', true), set_config('enable_indexscan', 'off', true),"
+            " set_config('enable_indexonlyscan', 'off', true)"
+        )
+        found += older_parts[0].union(*older_parts[1:], all=True)
+    labelled = {pk for pk, kind in found if kind == LABEL}
+    capped = everywhere or sum(kind == OLDER for _, kind in found) >= CANDIDATES or len(labelled) >= CANDIDATES
     # The rank comes from the title (weight A) and standfirst (B), plus a bonus for a tag or category of
     # that name; articles that mention the words only in their body follow, most recent first.
-    label_bonus = Value(0.0)
-    if label_parts:
-        labelled = label_parts[0].union(*label_parts[1:])
-        label_bonus = Case(When(pk__in=labelled, then=Value(LABEL_BONUS)), default=Value(0.0))
-    return (
-        Article.objects.filter(pk__in=text_parts[0].union(*text_parts[1:], *label_parts))
-        .annotate(rank=SearchRank(StoredVector("search_heading"), tsquery) + label_bonus)
+    label_bonus = Case(When(pk__in=labelled, then=Value(LABEL_BONUS)), default=Value(0.0)) if labelled else Value(0.0)
+    ranked = (
+        published.filter(pk__in={pk for pk, _ in found})
+        .annotate(rank=SearchRank(heading, tsquery) + label_bonus)
         .order_by("-rank", "-published_at", "-pk")
+        .values_list("pk", flat=True)
     )
+    return list(ranked), capped
 
 
 def _fallback_search(terms):
@@ -177,17 +205,18 @@ def _fallback_search(terms):
 def snippet(article, query, words=32):
     """A short passage of the article around the first match, with the matches in <mark>."""
     stems = [light_stem(term) for term in search_terms(query)]
-    text = " ".join(html.unescape(strip_tags(article.body)).split()) or article.standfirst
-    tokens = text.split(" ")
-    lowered = [token.lower() for token in tokens]
-    start = next((i for i, token in enumerate(lowered) if any(stem in token for stem in stems)), None)
-    if start is None:
-        tokens, start = article.standfirst.split(" "), 0
-    begin = max(0, start - words // 3)
-    passage = tokens[begin : begin + words]
+    # The body is sanitised HTML (articles/sanitize.py): tags are simply dropped, and the text is escaped below.
+    text = " ".join(html.unescape(TAG_RE.sub(" ", article.body)).split()) or article.standfirst
     # The whole word around a stem: "recovering" is marked for the query "recovering" (stem "recover").
     alternatives = "|".join(re.escape(stem) for stem in stems)
     pattern = re.compile(rf"(\w*(?:{alternatives})\w*)", re.IGNORECASE) if stems else None
+    first = re.search(alternatives, text, re.IGNORECASE) if stems else None
+    if first is None:
+        text = article.standfirst
+    tokens = text.split(" ")
+    start = text.count(" ", 0, first.start()) if first else 0
+    begin = max(0, start - words // 3)
+    passage = tokens[begin : begin + words]
     marked = []
     for token in passage:
         parts = pattern.split(token) if pattern else [token]
