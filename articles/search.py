@@ -4,11 +4,9 @@ Search over published articles: title, standfirst, body, tags and category.
 PostgreSQL: full-text search with English stemming and prefix matching. Each article's search vectors are
 stored in generated columns with GIN indexes (migration ``0006_article_stored_search_vectors``):
 ``search_heading`` (title weighted A, standfirst B) and ``search_document`` (the same plus the body, C).
-So that a broad query ("recovery" matches nearly every article) costs no more than a narrow one, only
-the most recent ``CANDIDATES`` matches of each kind (heading, full text, tag or category) are ranked,
-with ``ts_rank`` over the stored document; the page says so when a search reaches that bound. Other
-databases: a simpler ``icontains`` fallback with the same interface. Both go through
-``Article.objects.published()``.
+A search does a bounded amount of work at any archive size (see ``_postgres_search``): it ranks at most a
+few hundred candidates, and the page says so when more articles match. Other databases: a simpler
+``icontains`` fallback with the same interface. Both go through ``Article.objects.published()``.
 """
 
 import html
@@ -164,6 +162,8 @@ def _postgres_search(terms):
             " set_config('enable_indexonlyscan', 'off', true)"
         )
         found += older_parts[0].union(*older_parts[1:], all=True)
+        # Nothing was written: rolling back ends the settings above, also inside an outer transaction.
+        transaction.set_rollback(True)
     labelled = {pk for pk, kind in found if kind == LABEL}
     capped = everywhere or sum(kind == OLDER for _, kind in found) >= CANDIDATES or len(labelled) >= CANDIDATES
     # The rank comes from the title (weight A) and standfirst (B), plus a bonus for a tag or category of

@@ -131,8 +131,8 @@ def test_search_page_runs_a_fixed_number_of_queries(client, django_assert_max_nu
         make_article(title=f"Knee replacement guide {n}", tags=[tag])
     client.get(URL, {"q": "first"})  # the navigation and footer, cached for every page
     # PostgreSQL: tag and category names, recent matches, older matches from the GIN indexes alone (with the
-    # setting that says so, in a savepoint here), the ranking, the page's articles and their authors.
-    with django_assert_max_num_queries(9):
+    # settings that say so, in a savepoint rolled back here), the ranking, the page's articles and their authors.
+    with django_assert_max_num_queries(10):
         assert client.get(URL, {"q": "knee"}).status_code == 200
 
 
@@ -183,3 +183,12 @@ def test_broad_searches_rank_a_bounded_number_of_recent_matches(client, monkeypa
     assert "Many articles match “recovery”" in html and "Add a word to narrow the search" in html
     assert "4 results" not in html
     assert "Many articles match" not in client.get(URL, {"q": "knee"}).content.decode()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="planner settings are PostgreSQL's")
+def test_a_search_leaves_the_planner_settings_as_they_were():
+    make_article(title="Knee surgery")
+    assert slugs("knee") == ["Knee surgery"]
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW enable_indexscan")
+        assert cursor.fetchone() == ("on",)
