@@ -17,6 +17,7 @@ import hashlib
 import math
 import time
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
@@ -32,6 +33,8 @@ DATA_SECONDS = 3600
 RENDER_WAIT_SECONDS = 3
 RENDER_POLL_SECONDS = 0.02
 RENDER_LOCK_SECONDS = 10
+# The query parameters that change a public page: the page of a list, the file of a sitemap section.
+PAGE_QUERY_PARAMETERS = ("page", "p")
 
 
 def site_version():
@@ -101,7 +104,14 @@ def cached_count(name, count):
 
 
 def page_key(request):
-    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    """
+    The cache key of the page at the request's host and path. Of the query string, only the parameters
+    public pages read count: a link shared with tracking parameters (``utm_source``, ``fbclid``, a new
+    value for every reader) is the same page, not a new one to render.
+    """
+    kept = [(name, request.GET.getlist(name)) for name in PAGE_QUERY_PARAMETERS if name in request.GET]
+    params = urlencode(kept, doseq=True)
+    digest = hashlib.sha256(f"{request.path}?{params}".encode()).hexdigest()
     return f"public-pages:{request.get_host()}:{digest}"
 
 

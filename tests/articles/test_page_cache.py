@@ -278,3 +278,25 @@ def test_a_list_count_changes_when_a_scheduled_article_goes_live(client, setting
         "django.core.cache.backends.locmem.time.time", return_value=time.time() + 31
     ):
         assert "Page 1 of 2" in client.get(url).content.decode()
+
+
+def test_tracking_parameters_of_a_shared_link_are_the_same_cached_page(client, django_assert_num_queries):
+    article = make_article()
+    url = article.get_absolute_url()
+    first = client.get(url)
+    with django_assert_num_queries(0):
+        for query in ("?utm_source=newsletter&utm_medium=email", "?fbclid=IwAR0abc", "?fbclid=IwAR0xyz&x=1"):
+            assert client.get(url + query).content == first.content
+
+
+def test_the_page_of_a_list_is_a_page_of_its_own(client, monkeypatch):
+    from articles.views import ArchiveView
+
+    monkeypatch.setattr(ArchiveView, "paginate_by", 1)
+    make_article(title="Older piece", published_at=timezone.now() - timedelta(days=3))
+    make_article(title="Newer piece", published_at=timezone.now() - timedelta(days=1))
+    client.get(reverse("articles:archive"))
+    second = client.get(reverse("articles:archive"), {"page": 2, "utm_campaign": "x"}).content.decode()
+    assert "Older piece" in second and "Newer piece" not in second
+    first = client.get(reverse("articles:archive"), {"utm_campaign": "x"}).content.decode()
+    assert "Newer piece" in first and "Older piece" not in first
