@@ -22,6 +22,7 @@ WORDS_PER_MINUTE = 230
 REVIEW_WARNING_DAYS = 30
 
 H2_RE = re.compile(r'<h2 id="([^"]+)">(.*?)</h2>', re.DOTALL)
+TAG_RE = re.compile(r"<[^>]*>")
 
 
 def content_fingerprint(title, body):
@@ -343,7 +344,8 @@ class Article(InvalidatesPublicPages, models.Model):
 
     @cached_property
     def reading_minutes(self):
-        words = len(strip_tags(self.body).split())
+        # The body is sanitised HTML: dropping its tags is enough (Django's strip_tags parses it, ten times slower).
+        words = len(TAG_RE.sub(" ", self.body).split())
         return max(1, math.ceil(words / WORDS_PER_MINUTE))
 
     def related(self, count=3):
