@@ -246,3 +246,17 @@ def test_server_error_page_is_friendly(client, settings):
     response = client.get("/boom/")
     assert response.status_code == 500
     assert "Something went wrong on our side" in response.content.decode()
+
+
+def test_a_deep_page_of_a_list_finds_its_articles_in_two_steps(client, monkeypatch, django_assert_max_num_queries):
+    from articles import views
+
+    monkeypatch.setattr(views, "DEEP_PAGE_OFFSET", 2)
+    monkeypatch.setattr(views.ArchiveView, "paginate_by", 2)
+    now = timezone.now()
+    titles = [make_article(title=f"Piece {n}", published_at=now - timedelta(days=n)).title for n in range(7)]
+    pages = [client.get(reverse("articles:archive"), {"page": n}).context["object_list"] for n in (1, 2, 3, 4)]
+    assert [[article.title for article in page] for page in pages] == [titles[0:2], titles[2:4], titles[4:6], titles[6:]]
+    with django_assert_max_num_queries(4):  # the ids, the articles and their authors (counted already)
+        page = client.get(reverse("articles:archive"), {"page": 3})
+    assert [article.title for article in page.context["object_list"]] == titles[4:6]
