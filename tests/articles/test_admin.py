@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article, Reference
+from articles.models import Article
 from tests.articles.test_uploads import gps_exif, image_bytes
 from tests.conftest import make_article, make_author, make_category
 

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from PIL import Image
 
-from articles.models import Article, EditorImage
+from articles.models import EditorImage
 from articles.renditions import rendition_url
 from articles.templatetags.images import responsive_body
 from tests.articles.test_uploads import image_bytes

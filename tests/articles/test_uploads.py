@@ -1,5 +1,4 @@
 import io
-import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
