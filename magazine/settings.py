@@ -36,15 +36,19 @@ def env_list(name, default=""):
 DEBUG = env_bool("DJANGO_DEBUG", default=False)
 TESTING = "pytest" in sys.modules
 
+# Commands that sign nothing and serve nothing, such as the migrations check of a build machine, run without a key.
+KEYLESS_COMMANDS = {"makemigrations", "showmigrations", "sqlmigrate"}
+KEYLESS = Path(sys.argv[0]).name == "manage.py" and len(sys.argv) > 1 and sys.argv[1] in KEYLESS_COMMANDS
+
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
-    if not (DEBUG or TESTING):
+    if not (DEBUG or TESTING or KEYLESS):
         raise ImproperlyConfigured(
             "DJANGO_SECRET_KEY is not set. Set it to a long random string in production "
             "(e.g. python3 -c 'import secrets; print(secrets.token_urlsafe(50))'), "
             "or set DJANGO_DEBUG=1 for local development."
         )
-    SECRET_KEY = "insecure-development-key-never-use-in-production"  # nosec B105  # debug or tests only
+    SECRET_KEY = "insecure-development-key-never-use-in-production"  # nosec B105  # debug, tests, keyless commands
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")

@@ -45,3 +45,13 @@ def test_database_and_cache_come_from_urls():
         [sys.executable, "manage.py", "shell", "--no-imports", "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=60
     )
     assert result.stdout.split() == ["django.db.backends.postgresql", "magazine.cache.RedisCache"]
+
+
+def test_the_migrations_check_runs_without_a_secret_key():
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
+        cwd=ROOT, env=environment, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
