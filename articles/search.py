@@ -102,20 +102,24 @@ def search_articles(query):
     return SearchResults(_fallback_search(terms).values_list("pk", flat=True))
 
 
-def _label_match(terms):
-    """Articles whose tag or category name holds every term (subqueries: no duplicate rows)."""
+def _names_holding(terms):
+    """Tags or categories whose name holds every term (a condition on ``name``)."""
     names = Q()
     for term in terms:
         names &= Q(name__icontains=light_stem(term))
+    return names
+
+
+def _label_match(terms):
+    """Articles whose tag or category name holds every term (subqueries: no duplicate rows)."""
+    names = _names_holding(terms)
     tagged = Article.tags.through.objects.filter(tag__in=Tag.objects.filter(names)).values("article_id")
     return Q(pk__in=tagged) | Q(category__in=Category.objects.filter(names))
 
 
 def _label_ids(terms):
     """Ids of the tags and of the categories whose name holds every term, in one query."""
-    names = Q()
-    for term in terms:
-        names &= Q(name__icontains=light_stem(term))
+    names = _names_holding(terms)
     labels = Tag.objects.filter(names).values_list("pk", Value("tag")).union(
         Category.objects.filter(names).values_list("pk", Value("category"))
     )

@@ -26,12 +26,15 @@ def can_preview(user):
     return user.is_active and user.is_staff and user.has_perm("articles.view_article")
 
 
-# Articles skipped before a page is found in two steps (CachedCountPaginator.page).
+# Articles skipped before a page is found in two steps (ArticleListPaginator.page).
 DEEP_PAGE_OFFSET = 240
 
 
-class CachedCountPaginator(Paginator):
-    """Counts the list once per change readers can see (articles/caching.py), not on every page view."""
+class ArticleListPaginator(Paginator):
+    """
+    Pages of published articles at any archive size: the list is counted once per change readers can see
+    (articles/caching.py), not on every page view, and deep pages are found in two steps (``page``).
+    """
 
     def __init__(self, *args, count_name, **kwargs):
         super().__init__(*args, **kwargs)
@@ -60,7 +63,7 @@ class CachedCountPaginator(Paginator):
 
 class ArticleListMixin:
     paginate_by = settings.ARTICLES_PER_PAGE
-    paginator_class = CachedCountPaginator
+    paginator_class = ArticleListPaginator
 
     def get_queryset(self):
         return Article.objects.published().for_listing()
