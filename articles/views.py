@@ -13,6 +13,7 @@ from django.utils.http import http_date
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
+from .article_page import RELATED_COUNT, published_article
 from .caching import cached_count, public_page
 from .images import process_image
 from .models import Article, Author, Category, EditorImage, Page, SlugRedirect, Tag
@@ -154,10 +155,20 @@ class ArticleDetailView(DetailView):
     """The public article page; staff who may view articles also see drafts and scheduled ones here."""
 
     def get_queryset(self):
-        articles = Article.objects.all() if can_preview(self.request.user) else Article.objects.published()
-        return articles.select_related("category", "medical_reviewer").prefetch_related(
+        return Article.objects.select_related("category", "medical_reviewer").prefetch_related(
             "authors", "tags", "references", "corrections"
         )
+
+    def get_object(self, queryset=None):
+        if can_preview(self.request.user):
+            article = super().get_object(queryset)
+            article.related_articles = list(article.related(RELATED_COUNT))
+            return article
+        # Readers: one query on PostgreSQL (articles/article_page.py).
+        article = published_article(self.kwargs["slug"])
+        if article is None:
+            raise Http404("No published article at this address.")
+        return article
 
     def get(self, request, *args, **kwargs):
         try:
@@ -174,7 +185,7 @@ class ArticleDetailView(DetailView):
     def get_context_data(self, **kwargs):
         article = self.object
         return super().get_context_data(
-            related=article.related(),
+            related=article.related_articles,
             json_ld=article_json_ld(article, self.request),
             canonical_url=self.request.build_absolute_uri(article.get_absolute_url()),
             **kwargs,

@@ -1,0 +1,152 @@
+"""
+The data of a public article page: the article, its category, reviewer, authors, tags, references,
+corrections and related articles.
+
+On PostgreSQL it comes in one query: the relations as JSON arrays, the related articles from the most recent
+few of the article's category and of each of its tags (the same rule as ``Article.related``). A page that is
+not in the page cache then costs one round trip, and no ORM query to build for each relation, which was most
+of its time at any archive size. Other databases use the ORM's ``select_related`` and ``prefetch_related``.
+
+Either way the article looks the same to its template: ``article.authors.all()`` and the other relations are
+prefetched, and ``article.related_articles`` lists the related articles with their category.
+"""
+
+import json
+from functools import cache
+
+from django.db import connection, models
+from django.utils import timezone
+
+from .models import Article, Author, Category, Correction, Reference, Tag
+
+RELATED_COUNT = 3
+
+# The relations the page shows: (prefetch name, model, how its rows ``r`` belong to the article ``a``, their
+# order as in the model's Meta.ordering).
+AUTHORS, TAGS = Article.authors.through._meta.db_table, Article.tags.through._meta.db_table
+RELATIONS = (
+    ("authors", Author, f"JOIN {AUTHORS} link ON link.author_id = r.id AND link.article_id = a.id", "r.name, r.id"),
+    ("tags", Tag, f"JOIN {TAGS} link ON link.tag_id = r.id AND link.article_id = a.id", "r.name, r.id"),
+    ("references", Reference, "WHERE r.article_id = a.id", "r.position, r.id"),
+    ("corrections", Correction, "WHERE r.article_id = a.id", "r.date DESC, r.id DESC"),
+)
+RELATED_FIELDS = ("id", "title", "slug", "published_at", "category_id")
+
+
+def published_article(slug):
+    """The published article at ``slug`` with everything its page shows, or None."""
+    if connection.vendor == "postgresql":
+        return _postgres_article(slug)
+    article = (
+        Article.objects.published()
+        .select_related("category", "medical_reviewer")
+        .prefetch_related(*(name for name, *_ in RELATIONS))
+        .filter(slug=slug)
+        .first()
+    )
+    if article is not None:
+        article.related_articles = list(article.related(RELATED_COUNT))
+    return article
+
+
+def _published(alias):
+    """``Article.objects.published()`` in SQL (tests/articles/test_article_page.py holds them equal)."""
+    return (
+        f"{alias}.status = %(published)s AND {alias}.published_at <= %(now)s"
+        f" AND ({alias}.expires_at IS NULL OR {alias}.expires_at > %(now)s)"
+    )
+
+
+def _columns(model, alias):
+    return ", ".join(f"{alias}.{connection.ops.quote_name(field.column)}" for field in model._meta.concrete_fields)
+
+
+@cache
+def _query():
+    article, category, reviewer = Article._meta.db_table, Category._meta.db_table, Author._meta.db_table
+    # Only table and column names of the models and this module's constants go into the text; every value
+    # (slug, time, status, count) is a query parameter.
+    relations = ",\n".join(
+        f"(SELECT coalesce(json_agg(r ORDER BY {ordering}), '[]') FROM {model._meta.db_table} r {link}) AS {name}"  # nosec B608  # names only
+        for name, model, link, ordering in RELATIONS
+    )
+    related_fields = ", ".join(f"'{name}', r.{name}" for name in RELATED_FIELDS)
+    return f"""
+        SELECT {_columns(Article, "a")}, {_columns(Category, "c")}, {_columns(Author, "v")},
+        {relations},
+        (SELECT coalesce(json_agg(json_build_object({related_fields}, 'category', rc)
+                                  ORDER BY r.published_at DESC, r.id DESC), '[]')
+         FROM (SELECT {", ".join(f"r.{name}" for name in RELATED_FIELDS)} FROM {article} r
+               WHERE r.id IN (
+                   (SELECT p.id FROM {article} p
+                    WHERE p.category_id = a.category_id AND p.id <> a.id AND {_published("p")}
+                    ORDER BY p.published_at DESC, p.id DESC LIMIT %(count)s)
+                   UNION ALL
+                   (SELECT q.id FROM {TAGS} own CROSS JOIN LATERAL (
+                       SELECT p.id FROM {article} p JOIN {TAGS} pt ON pt.article_id = p.id
+                       WHERE pt.tag_id = own.tag_id AND p.id <> a.id AND {_published("p")}
+                       ORDER BY p.published_at DESC, p.id DESC LIMIT %(count)s) q
+                    WHERE own.article_id = a.id))
+               ORDER BY r.published_at DESC, r.id DESC LIMIT %(count)s) r
+         JOIN {category} rc ON rc.id = r.category_id) AS related
+        FROM {article} a
+        JOIN {category} c ON c.id = a.category_id
+        LEFT JOIN {reviewer} v ON v.id = a.medical_reviewer_id
+        WHERE a.slug = %(slug)s AND {_published("a")}
+    """  # nosec B608  # names only: the values are parameters
+
+
+def _postgres_article(slug):
+    params = {"slug": slug, "now": timezone.now(), "published": Article.Status.PUBLISHED, "count": RELATED_COUNT}
+    with connection.cursor() as cursor:
+        cursor.execute(_query(), params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    values = iter(row)
+    article = _from_row(Article, values)
+    category = _from_row(Category, values)
+    reviewer = _from_row(Author, values)
+    Article.category.field.set_cached_value(article, category)
+    Article.medical_reviewer.field.set_cached_value(article, reviewer if reviewer.pk is not None else None)
+    article._prefetched_objects_cache = {}
+    for name, model, *_ in RELATIONS:
+        _prefetch(article, name, [_from_json(model, item) for item in _json(next(values))])
+    related = []
+    for item in _json(next(values)):
+        other = _from_json(Article, item, fields=RELATED_FIELDS)
+        Article.category.field.set_cached_value(other, _from_json(Category, item["category"]))
+        related.append(other)
+    article.related_articles = related
+    return article
+
+
+def _from_row(model, values):
+    fields = model._meta.concrete_fields
+    return model.from_db(connection.alias, [field.attname for field in fields], [next(values) for _ in fields])
+
+
+def _json(value):
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def _from_json(model, item, fields=None):
+    """A model instance from a row PostgreSQL wrote as JSON (keys: column names); only ``fields`` if given."""
+    chosen = [field for field in model._meta.concrete_fields if fields is None or field.attname in fields]
+    values = [_python_value(field, item[field.column]) for field in chosen]
+    return model.from_db(connection.alias, [field.attname for field in chosen], values)
+
+
+def _python_value(field, value):
+    # JSON has no dates: PostgreSQL writes them as ISO 8601 text.
+    if value is not None and isinstance(field, (models.DateField, models.TimeField)):
+        return field.to_python(value)
+    return value
+
+
+def _prefetch(instance, name, objects):
+    """What ``prefetch_related(name)`` leaves on ``instance``: ``instance.<name>.all()`` runs no query."""
+    queryset = getattr(instance, name).model._default_manager.all()
+    queryset._result_cache = objects
+    queryset._prefetch_done = True
+    instance._prefetched_objects_cache[name] = queryset
