@@ -6,8 +6,9 @@
 #   :8001 and :8002  the production configuration (page cache on)
 #   :8003            the same with the page cache off (PAGE_CACHE_SECONDS=0), for the "cold" figures
 # then measures each page for BENCH_DURATION after a short warm-up, against a minimal Django view on the
-# same setup (the ceiling, bench/urls.py), checks that the two instances share their state
-# (bench/two_instances.py), prints the table and writes it to bench/results/latest.md.
+# same setup (the ceiling, bench/urls.py: measured first and last, the higher counts), checks that the two
+# instances share their state (bench/two_instances.py), prints the table and writes it to
+# bench/results/latest.md.
 #
 # Variables: BENCH_PG (server URL, default postgres://postgres@127.0.0.1:5432), BENCH_DB (magazine_bench),
 # BENCH_REDIS_URL (redis://127.0.0.1:6379/1), BENCH_ARTICLES (100000), BENCH_DURATION (10s),
@@ -228,6 +229,8 @@ measure "search latency, 1 connection ($SEARCH_COUNT queries)" "$COLD" / bench/l
     BENCH_PATHS="$RESULTS/searches.txt" WRK_CONNECTIONS=1
 measure "search throughput, $CONNECTIONS connections" "$COLD" / bench/lua/paths.lua \
     BENCH_PATHS="$RESULTS/searches.txt"
+# The ceiling again: shares are of the higher of its two figures (bench/report.py).
+measure "ceiling, again after the pages" "$A" /bench/ceiling/ bench/lua/get.lua
 
 step "Two instances sharing PostgreSQL and Redis"
 set +e
