@@ -15,6 +15,8 @@ from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 
+from magazine.links import cached_reverse
+
 from .caching import InvalidatesPublicPages
 from .sanitize import add_heading_anchors, clean_html
 
@@ -84,7 +86,7 @@ class Category(InvalidatesPublicPages, models.Model):
                 Article.objects.filter(pk=pk).update(review_due=add_months(last_reviewed, self.review_interval_months))
 
     def get_absolute_url(self):
-        return reverse("articles:category", kwargs={"slug": self.slug})
+        return cached_reverse("articles:category", slug=self.slug)
 
 
 class Tag(InvalidatesPublicPages, models.Model):
@@ -98,7 +100,7 @@ class Tag(InvalidatesPublicPages, models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:tag", kwargs={"slug": self.slug})
+        return cached_reverse("articles:tag", slug=self.slug)
 
 
 class Author(InvalidatesPublicPages, models.Model):
@@ -131,7 +133,7 @@ class Author(InvalidatesPublicPages, models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("articles:author", kwargs={"slug": self.slug})
+        return cached_reverse("articles:author", slug=self.slug)
 
     @property
     def name_with_credentials(self):
@@ -305,7 +307,7 @@ class Article(InvalidatesPublicPages, models.Model):
             SlugRedirect.objects.filter(old_slug=self.slug).delete()
 
     def get_absolute_url(self):
-        return reverse("articles:detail", kwargs={"slug": self.slug})
+        return cached_reverse("articles:detail", slug=self.slug)
 
     def content_fingerprint(self):
         return content_fingerprint(self.title, self.body)
@@ -516,7 +518,7 @@ class Page(InvalidatesPublicPages, models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("articles:page", kwargs={"slug": self.slug})
+        return cached_reverse("articles:page", slug=self.slug)
 
 
 class AuditEvent(models.Model):
