@@ -95,6 +95,20 @@ MIDDLEWARE = [
 ROOT_URLCONF = "magazine.urls"
 
 TEMPLATES = [
+    # The public pages (templates/jinja2/), autoescaped; see magazine/jinja2.py.
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "environment": "magazine.jinja2.environment",
+            "context_processors": [
+                "django.contrib.messages.context_processors.messages",
+                "articles.context_processors.site",
+            ],
+        },
+    },
+    # The admin, the e-mails and admin/locked_out.html (form widgets: Django's form renderer, an engine of its own).
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],

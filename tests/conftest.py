@@ -1,6 +1,8 @@
 import io
 import itertools
+import re
 from datetime import timedelta
+from html import unescape
 
 import pytest
 from django.contrib.auth.models import Group
@@ -11,6 +13,12 @@ from django.utils import timezone
 from articles.models import Article, Author, Category, Tag
 
 _counter = itertools.count(1)
+CARD_TITLE_RE = re.compile(r'class="card-title"><a href="[^"]*">([^<]*)</a>')
+
+
+def listed_titles(html):
+    """The titles of the articles a list or search page shows, in order."""
+    return [unescape(title) for title in CARD_TITLE_RE.findall(html)]
 
 
 def make_category(*, name=None, **fields):

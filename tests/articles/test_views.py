@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, Reference, SiteBlock
-from tests.conftest import make_article, make_author, make_category, make_tag
+from tests.conftest import listed_titles, make_article, make_author, make_category, make_tag
 
 pytestmark = pytest.mark.django_db
 
@@ -122,8 +122,9 @@ def test_home_shows_featured_then_latest_published_only(client):
     assert html.index("Featured piece") < html.index("Latest piece")
     assert html.count("Featured piece") == 1
     assert "Draft piece" not in html and "Future piece" not in html
-    assert list(response.context["featured"]) == [featured]
-    assert list(response.context["object_list"]) == [latest]
+    featured_section, latest_section = html.split('id="latest-heading"')
+    assert listed_titles(featured_section) == [featured.title]
+    assert listed_titles(latest_section) == [latest.title]
 
 
 def test_category_author_and_tag_pages_list_their_published_articles(client):
@@ -134,7 +135,7 @@ def test_category_author_and_tag_pages_list_their_published_articles(client):
     for url in (category.get_absolute_url(), author.get_absolute_url(), tag.get_absolute_url()):
         response = client.get(url)
         assert response.status_code == 200
-        assert list(response.context["object_list"]) == [mine], url
+        assert listed_titles(response.content.decode()) == [mine.title], url
 
 
 def test_unknown_category_author_and_tag_are_404(client):
@@ -146,10 +147,10 @@ def test_lists_are_paginated(client, settings):
     category = make_category()
     for _ in range(14):
         make_article(category=category)
-    first = client.get(category.get_absolute_url())
-    second = client.get(category.get_absolute_url() + "?page=2")
-    assert len(first.context["object_list"]) == 12 and len(second.context["object_list"]) == 2
-    assert 'rel="next" href="?page=2"' in first.content.decode()
+    first = client.get(category.get_absolute_url()).content.decode()
+    second = client.get(category.get_absolute_url() + "?page=2").content.decode()
+    assert len(listed_titles(first)) == 12 and len(listed_titles(second)) == 2
+    assert 'rel="next" href="?page=2"' in first
     assert client.get(category.get_absolute_url() + "?page=9").status_code == 404
     assert client.get(category.get_absolute_url() + "?page=abc").status_code == 404
 
@@ -255,8 +256,8 @@ def test_a_deep_page_of_a_list_finds_its_articles_in_two_steps(client, monkeypat
     monkeypatch.setattr(views.ArchiveView, "paginate_by", 2)
     now = timezone.now()
     titles = [make_article(title=f"Piece {n}", published_at=now - timedelta(days=n)).title for n in range(7)]
-    pages = [client.get(reverse("articles:archive"), {"page": n}).context["object_list"] for n in (1, 2, 3, 4)]
-    assert [[article.title for article in page] for page in pages] == [titles[0:2], titles[2:4], titles[4:6], titles[6:]]
+    pages = [listed_titles(client.get(reverse("articles:archive"), {"page": n}).content.decode()) for n in (1, 2, 3, 4)]
+    assert pages == [titles[0:2], titles[2:4], titles[4:6], titles[6:]]
     with django_assert_max_num_queries(4):  # the ids, the articles and their authors (counted already)
         page = client.get(reverse("articles:archive"), {"page": 3})
-    assert [article.title for article in page.context["object_list"]] == titles[4:6]
+    assert listed_titles(page.content.decode()) == titles[4:6]
