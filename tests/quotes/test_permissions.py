@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from quotes.models import AccessLog, MedicalRecord, Note, Quote, QuoteLine
+from quotes.models import AccessLog, Note
 from tests.quotes.test_admin import make_request
 from tests.quotes.test_quotes import make_quote
 
