@@ -8,7 +8,7 @@ from django.db import connection
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
-from articles.article_page import _published, published_article
+from articles.article_page import PARAMETERS, STATEMENT, _published, published_article
 from articles.models import Article, Correction, Reference
 from tests.conftest import make_article, make_author, make_category, make_tag
 
@@ -111,12 +111,12 @@ def test_the_sql_rule_for_published_is_the_orm_rule():
     for fields in [{}, {"status": Article.Status.DRAFT}, {"published_at": now + timedelta(hours=1)},
                    {"expires_at": now + timedelta(hours=1)}, {"published_at": now - timedelta(days=1), "expires_at": now}]:  # fmt: skip
         make_article(**fields)
+    types = ", ".join(PARAMETERS.values())
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT a.id FROM articles_article a WHERE {_published('a')}",
-            {"now": now, "published": Article.Status.PUBLISHED},
-        )
+        cursor.execute(f"PREPARE published_rule ({types}) AS SELECT a.id FROM articles_article a WHERE {_published('a')}")
+        cursor.execute("EXECUTE published_rule ('', %s, %s, 0)", [now, Article.Status.PUBLISHED])
         ids = {row[0] for row in cursor.fetchall()}
+        cursor.execute("DEALLOCATE published_rule")
     with mock.patch("django.utils.timezone.now", return_value=now):
         assert ids == set(Article.objects.published().values_list("pk", flat=True))
     assert len(ids) == 2
@@ -128,3 +128,27 @@ def test_on_postgresql_a_reader_page_is_one_query(client, full_article, django_a
     with django_assert_num_queries(1):
         html = client.get(full_article.get_absolute_url()).content.decode()
     assert "Adam Writer" in html and "Newer fix" in html and "Related articles" in html
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_the_query_is_prepared_once_per_connection(django_assert_num_queries):
+    article = make_article()
+    published_article(article.slug)
+    with django_assert_num_queries(1) as context:
+        assert published_article(article.slug).pk == article.pk
+    assert context.captured_queries[0]["sql"].startswith(f"EXECUTE {STATEMENT} (")
+    connection.close()  # a new connection prepares it again
+    with django_assert_num_queries(2) as context:
+        assert published_article(article.slug).pk == article.pk
+    assert context.captured_queries[0]["sql"].startswith(f"PREPARE {STATEMENT} (")
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_a_statement_the_server_forgot_is_prepared_again():
+    article = make_article()
+    published_article(article.slug)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DEALLOCATE {STATEMENT}")
+    assert published_article(article.slug).pk == article.pk
