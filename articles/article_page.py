@@ -112,7 +112,10 @@ def _execute(cursor, values):
     """Run the page's prepared statement, preparing it first on a connection that has not got it yet."""
     if getattr(connection, "article_page_prepared_on", None) is not connection.connection:
         types = ", ".join(PARAMETERS.values())
-        cursor.execute(f"PREPARE {STATEMENT} ({types}) AS {_query()}")
+        # One plan for every article: PostgreSQL would otherwise plan each execution again, as it finds the
+        # generic plan's estimate (any time, any count) dearer than one for the values given. The plan is the
+        # same either way. The setting concerns this connection's prepared statements: this is its only one.
+        cursor.execute(f"SET plan_cache_mode = force_generic_plan; PREPARE {STATEMENT} ({types}) AS {_query()}")
         connection.article_page_prepared_on = connection.connection
     cursor.execute(f"EXECUTE {STATEMENT} ({', '.join(['%s'] * len(values))})", values)
 

@@ -141,7 +141,10 @@ def test_the_query_is_prepared_once_per_connection(django_assert_num_queries):
     connection.close()  # a new connection prepares it again
     with django_assert_num_queries(2) as context:
         assert published_article(article.slug).pk == article.pk
-    assert context.captured_queries[0]["sql"].startswith(f"PREPARE {STATEMENT} (")
+    assert f"; PREPARE {STATEMENT} (" in context.captured_queries[0]["sql"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE name = %s", [STATEMENT])
+        assert cursor.fetchone() == (1, 0)  # planned once, for every article
 
 
 @postgres_only
