@@ -12,11 +12,13 @@ few hundred candidates, and the page says so when more articles match. Other dat
 import html
 import re
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connection, transaction
-from django.db.models import Case, Expression, IntegerField, Q, Value, When
+from django.db.models import Case, Expression, IntegerField, Q, Subquery, Value, When
 from django.db.models.expressions import Col
+from django.db.models.functions import Coalesce
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -30,6 +32,7 @@ SEARCH_CONFIG = "english"
 # Matches of each kind ranked per search, and how many of the most recent articles are searched in full.
 CANDIDATES = 100
 WINDOW = 500
+EARLIEST = datetime(1, 1, 1, tzinfo=UTC)  # the window's start in an archive of fewer than WINDOW articles
 TEXT, LABEL, OLDER = "text", "label", "older"
 # Added to the rank of an article with a tag or category named by the query: above a match in the
 # standfirst, below one in the title.
@@ -131,16 +134,21 @@ def _label_ids(terms):
 
 def _postgres_search(terms):
     """Ranked ids of the matching articles, and whether more articles match than were ranked."""
-    # Prefix matching on each stemmed word: "strok" finds "stroke", "strokes" finds "stroke".
-    tsquery = SearchQuery(" & ".join(f"{term}:*" for term in terms), search_type="raw", config=SEARCH_CONFIG)
+    # Each word stemmed ("strokes" finds "stroke"), the last one also as the start of a word: a reader may not
+    # have finished typing it ("strok" finds "stroke"). Only the last: a prefix makes PostgreSQL read every
+    # article of every word it starts, where whole words let it skip to the articles holding the rarest one
+    # (a three-word search took 8 ms instead of 1 ms per index).
+    words = [*terms[:-1], f"{terms[-1]}:*"]
+    tsquery = SearchQuery(" & ".join(words), search_type="raw", config=SEARCH_CONFIG)
     heading, document = StoredVector("search_heading"), StoredVector("search_document")
     published = Article.objects.published()
     by_date = published.order_by("-published_at")
     # Each part costs a bounded amount of work, whatever PostgreSQL estimates of how many articles match:
-    # 1. the most recent matches among the WINDOW most recent articles (a subquery with a limit is read
-    #    first), and the most recent articles of a tag or category named by the query;
-    window = by_date.values("pk")[:WINDOW]
-    in_window = Article.objects.filter(pk__in=window).order_by("-published_at")
+    # 1. the most recent matches among the WINDOW most recent articles (those published since the WINDOW-th),
+    #    read in date order so that PostgreSQL stops at the CANDIDATES-th match when the words are common,
+    #    and the most recent articles of a tag or category named by the query;
+    window_start = Coalesce(Subquery(by_date.values("published_at")[WINDOW - 1 : WINDOW]), Value(EARLIEST))
+    in_window = by_date.filter(published_at__gte=window_start)
     parts = [in_window.alias(document=document).filter(document=tsquery).values_list("pk", Value(TEXT))[:CANDIDATES]]
     tags, categories = _label_ids(terms)
     if tags:

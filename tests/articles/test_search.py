@@ -185,6 +185,20 @@ def test_broad_searches_rank_a_bounded_number_of_recent_matches(client, monkeypa
     assert "Many articles match" not in client.get(URL, {"q": "knee"}).content.decode()
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the window of recent articles is PostgreSQL's")
+def test_the_most_recent_matches_come_first_whether_the_archive_is_larger_than_the_window_or_not(monkeypatch):
+    from articles import search
+
+    monkeypatch.setattr(search, "CANDIDATES", 2)
+    now = timezone.now()
+    by_age = [make_article(title=f"Guide {n}", body="<p>Recovery at home.</p>", published_at=now - timedelta(days=n))
+              for n in range(1, 5)]  # fmt: skip
+    make_article(title="Knee surgery", published_at=now - timedelta(hours=1))  # the most recent, no match
+    for window in (3, 500):  # the three most recent articles; every article
+        monkeypatch.setattr(search, "WINDOW", window)
+        assert [article.pk for article in search_articles("recovery")] == [by_age[0].pk, by_age[1].pk]
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="planner settings are PostgreSQL's")
 def test_a_search_leaves_the_planner_settings_as_they_were():
     make_article(title="Knee surgery")
