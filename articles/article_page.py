@@ -142,7 +142,7 @@ def _postgres_article(slug):
     Article.medical_reviewer.field.set_cached_value(article, reviewer if reviewer.pk is not None else None)
     article._prefetched_objects_cache = {}
     for name, model, *_ in RELATIONS:
-        _prefetch(article, name, [_from_json(model, item) for item in _json(next(values))])
+        _prefetch(article, name, model, [_from_json(model, item) for item in _json(next(values))])
     related = []
     for item in _json(next(values)):
         other = _from_json(Article, item, fields=RELATED_FIELDS)
@@ -175,9 +175,9 @@ def _python_value(field, value):
     return value
 
 
-def _prefetch(instance, name, objects):
+def _prefetch(instance, name, model, objects):
     """What ``prefetch_related(name)`` leaves on ``instance``: ``instance.<name>.all()`` runs no query."""
-    queryset = getattr(instance, name).model._default_manager.all()
+    queryset = model._default_manager.all()
     queryset._result_cache = objects
     queryset._prefetch_done = True
     instance._prefetched_objects_cache[name] = queryset
