@@ -40,8 +40,9 @@ PAGE_QUERY_PARAMETERS = ("page", "p")
 def site_version():
     version = cache.get(VERSION_KEY)
     if version is None:
-        # A fresh cache (restart, eviction) starts a new series, never an old one.
-        version = int(timezone.now().timestamp() * 1000)
+        # A fresh cache (restart, eviction) starts a new series, never an old one (processes keep the site
+        # data of the version they saw last: articles/context_processors.py).
+        version = int(timezone.now().timestamp() * 1_000_000)
         cache.add(VERSION_KEY, version, timeout=None)
         version = cache.get(VERSION_KEY, version)
     return version

@@ -12,6 +12,11 @@ SITE_DATA = {
 }
 
 
+# The site data this process read last, with its site version: the next pages of that version use it as it
+# is, without a round trip to the cache nor unpickling. One slot, shared by the process's threads.
+_latest = [(None, None)]
+
+
 def site_data(request):
     """
     The navigation, site blocks and footer links, read together from the cache (one round trip) the first
@@ -20,6 +25,9 @@ def site_data(request):
     """
     page = getattr(request, "public_page", None)
     version = page.version if page is not None else site_version()
+    latest_version, latest = _latest[0]
+    if latest_version == version:
+        return latest
     keys = {name: f"site:{name}:{version}" for name in SITE_DATA}
     data = cache.get_many(keys.values())
     values = {name: data[key] for name, key in keys.items() if key in data}
@@ -27,6 +35,7 @@ def site_data(request):
     if missing:
         cache.set_many(missing, DATA_SECONDS)
         values.update({name: missing[keys[name]] for name in SITE_DATA if keys[name] in missing})
+    _latest[0] = (version, values)
     return values
 
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, SiteBlock
-from tests.conftest import make_article
+from tests.conftest import make_article, make_category
 
 pytestmark = pytest.mark.django_db
 
@@ -300,3 +300,22 @@ def test_the_page_of_a_list_is_a_page_of_its_own(client, monkeypatch):
     assert "Older piece" in second and "Newer piece" not in second
     first = client.get(reverse("articles:archive"), {"utm_campaign": "x"}).content.decode()
     assert "Newer piece" in first and "Older piece" not in first
+
+
+def test_a_process_reads_the_site_data_once_for_each_site_version(client, settings, monkeypatch):
+    from django.core.cache import cache
+
+    settings.PAGE_CACHE_SECONDS = 0  # every view renders its page
+    category = make_category(name="Cardiology")
+    article = make_article(category=category)
+    client.get(article.get_absolute_url())
+    reads = []
+    get_many = cache.get_many
+    monkeypatch.setattr(cache, "get_many", lambda keys, *args, **kwargs: get_many(reads.extend(keys) or keys))
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert ">Cardiology</a>" in html and not [key for key in reads if key.startswith("site:")]
+    category.name = "Heart health"
+    category.save()  # a new site version
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert ">Heart health</a>" in html and ">Cardiology</a>" not in html
+    assert [key for key in reads if key.startswith("site:")]
