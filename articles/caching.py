@@ -16,6 +16,7 @@ render the same page at once. The counts of the article lists are cached the sam
 import hashlib
 import math
 import time
+from contextvars import ContextVar
 from functools import wraps
 from urllib.parse import urlencode
 
@@ -35,9 +36,15 @@ RENDER_POLL_SECONDS = 0.02
 RENDER_LOCK_SECONDS = 10
 # The query parameters that change a public page: the page of a list, the file of a sitemap section.
 PAGE_QUERY_PARAMETERS = ("page", "p")
+# The site version a public page is being rendered under (PublicPageCacheMiddleware): the counts and other
+# data the page reads are those of that version, without asking the cache for it again.
+rendering_version = ContextVar("rendering_version", default=None)
 
 
 def site_version():
+    version = rendering_version.get()
+    if version is not None:
+        return version
     version = cache.get(VERSION_KEY)
     if version is None:
         # A fresh cache (restart, eviction) starts a new series, never an old one (processes keep the site
@@ -182,12 +189,14 @@ class PublicPageCacheMiddleware:
         if entry is not None and entry[0] == version:
             return entry[1]
         request.public_page = page = PageCacheEntry(key, version)
+        token = rendering_version.set(version)
         try:
             response = self.get_response(request)
             if page.cacheable:
                 page.store(response)
             return response
         finally:
+            rendering_version.reset(token)
             if page.locked:
                 cache.delete(page.lock)
 

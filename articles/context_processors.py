@@ -23,8 +23,7 @@ def site_data(request):
     time a template asks for one of them. Keyed by the site version: any edit readers can see makes a fresh
     copy; the page cache middleware has read that version already.
     """
-    page = getattr(request, "public_page", None)
-    version = page.version if page is not None else site_version()
+    version = site_version()  # the page's, when the page cache has read it already
     latest_version, latest = _latest[0]
     if latest_version == version:
         return latest

@@ -319,3 +319,37 @@ def test_a_process_reads_the_site_data_once_for_each_site_version(client, settin
     html = client.get(article.get_absolute_url()).content.decode()
     assert ">Heart health</a>" in html and ">Cardiology</a>" not in html
     assert [key for key in reads if key.startswith("site:")]
+
+
+def test_a_page_being_rendered_reads_the_site_version_once(client, monkeypatch):
+    from django.core.cache import cache
+
+    from articles.caching import VERSION_KEY, site_version
+
+    make_article(title="Latest piece")
+    site_version()  # the cache has a site version, and no page yet
+    asked, within_get_many = [], []
+    get, get_many = cache.get, cache.get_many
+
+    def spy_get(key, *args, **kwargs):
+        if not within_get_many:  # the local memory cache reads each key of get_many with get
+            asked.append(key)
+        return get(key, *args, **kwargs)
+
+    def spy_get_many(keys, *args, **kwargs):
+        asked.extend(keys)
+        within_get_many.append(True)
+        try:
+            return get_many(keys, *args, **kwargs)
+        finally:
+            within_get_many.pop()
+
+    monkeypatch.setattr(cache, "get", spy_get)
+    monkeypatch.setattr(cache, "get_many", spy_get_many)
+    html = client.get(reverse("articles:home")).content.decode()
+    # Rendered: the list's count, the next scheduled change and the site data were read, all under the
+    # version read with the page.
+    assert "Latest piece" in html and any(key.startswith("public-counts:") for key in asked)
+    assert asked.count(VERSION_KEY) == 1
+    assert "Latest piece" in client.get(reverse("articles:home")).content.decode()  # and stored under it
+    assert asked.count(VERSION_KEY) == 2
