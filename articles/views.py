@@ -83,8 +83,16 @@ class HomeView(ArticleListMixin, ListView):
     featured_count = 3
 
     def get_queryset(self):
-        self.featured = list(super().get_queryset().filter(featured=True)[: self.featured_count])
-        return super().get_queryset().exclude(pk__in=[article.pk for article in self.featured])
+        featured = super().get_queryset().filter(featured=True)[: self.featured_count]
+        page = str(self.kwargs.get(self.page_kwarg) or self.request.GET.get(self.page_kwarg) or 1)
+        if page.isdigit() and int(page) > 1:
+            # Shown on the first page only: the later pages leave them out of the list, by their ids.
+            self.featured = []
+            featured_ids = list(featured.values_list("pk", flat=True))
+        else:
+            self.featured = list(featured)
+            featured_ids = [article.pk for article in self.featured]
+        return super().get_queryset().exclude(pk__in=featured_ids)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(featured=self.featured, **kwargs)

@@ -127,6 +127,24 @@ def test_home_shows_featured_then_latest_published_only(client):
     assert listed_titles(latest_section) == [latest.title]
 
 
+def test_later_home_pages_leave_the_featured_articles_out_without_loading_them(
+    client, settings, monkeypatch, django_assert_max_num_queries
+):
+    from articles import views
+
+    monkeypatch.setattr(views.HomeView, "paginate_by", 2)
+    settings.PAGE_CACHE_SECONDS = 0  # every request renders its page
+    now = timezone.now()
+    featured = make_article(title="Featured piece", featured=True, published_at=now - timedelta(hours=1))
+    latest = [make_article(title=f"Piece {n}", published_at=now - timedelta(days=n)) for n in range(1, 4)]
+    first = client.get(reverse("articles:home")).content.decode()
+    assert listed_titles(first) == [featured.title, latest[0].title, latest[1].title]
+    client.get(reverse("articles:home"), {"page": 2})  # the list's count is cached now
+    with django_assert_max_num_queries(3):  # the featured ids, then the page's articles and their authors
+        second = client.get(reverse("articles:home"), {"page": 2}).content.decode()
+    assert listed_titles(second) == [latest[2].title] and "Featured piece" not in second
+
+
 def test_category_author_and_tag_pages_list_their_published_articles(client):
     category, author, tag = make_category(name="Cardiology"), make_author(name="Sam"), make_tag(name="Heart")
     mine = make_article(title="Mine", category=category, authors=[author], tags=[tag])
