@@ -83,19 +83,14 @@ class HomeView(ArticleListMixin, ListView):
     featured_count = 3
 
     def get_queryset(self):
-        featured = super().get_queryset().filter(featured=True)[: self.featured_count]
-        page = str(self.kwargs.get(self.page_kwarg) or self.request.GET.get(self.page_kwarg) or 1)
-        if page.isdigit() and int(page) > 1:
-            # Shown on the first page only: the later pages leave them out of the list, by their ids.
-            self.featured = []
-            featured_ids = list(featured.values_list("pk", flat=True))
-        else:
-            self.featured = list(featured)
-            featured_ids = [article.pk for article in self.featured]
-        return super().get_queryset().exclude(pk__in=featured_ids)
+        self.featured = super().get_queryset().filter(featured=True)[: self.featured_count]
+        # Every page leaves them out of the list (a subquery); only the first page shows them.
+        return super().get_queryset().exclude(pk__in=self.featured.values("pk"))
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(featured=self.featured, **kwargs)
+        context = super().get_context_data(**kwargs)
+        context["featured"] = [] if context["page_obj"].has_previous() else list(self.featured)
+        return context
 
 
 @method_decorator(public_page, name="dispatch")
@@ -163,6 +158,7 @@ class ArticleDetailView(DetailView):
     """The public article page; staff who may view articles also see drafts and scheduled ones here."""
 
     def get_queryset(self):
+        # Staff previews only (get_object): readers' articles come from published_article().
         return Article.objects.select_related("category", "medical_reviewer").prefetch_related(
             "authors", "tags", "references", "corrections"
         )
