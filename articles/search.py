@@ -23,11 +23,11 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from .models import Article, Category, Tag
+from .sanitize import plain_text
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 8
 TERM_RE = re.compile(r"\w+", re.UNICODE)
-TAG_RE = re.compile(r"<[^>]*>")
 SEARCH_CONFIG = "english"
 # Matches of each kind ranked per search, and how many of the most recent articles are searched in full.
 CANDIDATES = 100
@@ -217,8 +217,8 @@ def _fallback_search(terms):
 def snippet(article, query, words=32):
     """A short passage of the article around the first match, with the matches in <mark>."""
     stems = [light_stem(term) for term in search_terms(query)]
-    # The body is sanitised HTML (articles/sanitize.py): tags are simply dropped, and the text is escaped below.
-    text = " ".join(html.unescape(TAG_RE.sub(" ", article.body)).split()) or article.standfirst
+    # The text is escaped below.
+    text = " ".join(html.unescape(plain_text(article.body)).split()) or article.standfirst
     # The whole word around a stem: "recovering" is marked for the query "recovering" (stem "recover").
     alternatives = "|".join(re.escape(stem) for stem in stems)
     pattern = re.compile(rf"(\w*(?:{alternatives})\w*)", re.IGNORECASE) if stems else None

@@ -1,6 +1,6 @@
 import pytest
 
-from articles.sanitize import add_heading_anchors, clean_html
+from articles.sanitize import add_heading_anchors, clean_html, plain_text
 from tests.conftest import make_article
 
 # Real-world payloads (OWASP XSS filter evasion cheat sheet and friends).
@@ -85,3 +85,8 @@ def test_site_block_body_is_sanitised_on_save():
     block = SiteBlock.objects.create(kind=SiteBlock.Kind.DISCLAIMER, body='<p onmouseover="x()">Careful</p><iframe></iframe>')
     block.refresh_from_db()
     assert block.body == "<p>Careful</p>"
+
+
+def test_the_plain_text_of_a_sanitised_body_keeps_its_words_apart():
+    body = clean_html("<h2>Costs</h2><p>Stem <strong>cell</strong> therapy</p><ul><li>One</li><li>Two</li></ul>")
+    assert plain_text(body).split() == ["Costs", "Stem", "cell", "therapy", "One", "Two"]
