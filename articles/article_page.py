@@ -23,14 +23,13 @@ from .models import Article, Author, Category, Correction, Reference, Tag
 
 RELATED_COUNT = 3
 
-# The relations the page shows: (prefetch name, model, how its rows ``r`` belong to the article ``a``, their
-# order as in the model's Meta.ordering).
+# The relations the page shows: (prefetch name, model, how its rows ``r`` belong to the article ``a``).
 AUTHORS, TAGS = Article.authors.through._meta.db_table, Article.tags.through._meta.db_table
 RELATIONS = (
-    ("authors", Author, f"JOIN {AUTHORS} link ON link.author_id = r.id AND link.article_id = a.id", "r.name, r.id"),
-    ("tags", Tag, f"JOIN {TAGS} link ON link.tag_id = r.id AND link.article_id = a.id", "r.name, r.id"),
-    ("references", Reference, "WHERE r.article_id = a.id", "r.position, r.id"),
-    ("corrections", Correction, "WHERE r.article_id = a.id", "r.date DESC, r.id DESC"),
+    ("authors", Author, f"JOIN {AUTHORS} link ON link.author_id = r.id AND link.article_id = a.id"),
+    ("tags", Tag, f"JOIN {TAGS} link ON link.tag_id = r.id AND link.article_id = a.id"),
+    ("references", Reference, "WHERE r.article_id = a.id"),
+    ("corrections", Correction, "WHERE r.article_id = a.id"),
 )
 RELATED_FIELDS = ("id", "title", "slug", "published_at", "category_id")
 
@@ -68,6 +67,17 @@ def _published(alias):
     )
 
 
+def _ordering(model):
+    """The model's ``Meta.ordering`` in SQL on the alias ``r``, the primary key last to settle ties."""
+    terms, columns = [], set()
+    for name in [*model._meta.ordering, "pk"]:
+        field = model._meta.pk if name.lstrip("-") == "pk" else model._meta.get_field(name.lstrip("-"))
+        if field.column not in columns:
+            columns.add(field.column)
+            terms.append(f"r.{connection.ops.quote_name(field.column)}" + (" DESC" if name.startswith("-") else ""))
+    return ", ".join(terms)
+
+
 def _columns(model, alias):
     return ", ".join(f"{alias}.{connection.ops.quote_name(field.column)}" for field in model._meta.concrete_fields)
 
@@ -78,8 +88,9 @@ def _query():
     # Only table and column names of the models and this module's constants go into the text; every value
     # (slug, time, status, count) is a parameter of the statement.
     relations = ",\n".join(
-        f"(SELECT coalesce(json_agg(r ORDER BY {ordering}), '[]') FROM {model._meta.db_table} r {link}) AS {name}"  # nosec B608  # names only
-        for name, model, link, ordering in RELATIONS
+        f"(SELECT coalesce(json_agg(r ORDER BY {_ordering(model)}), '[]')"
+        f" FROM {model._meta.db_table} r {link}) AS {name}"  # nosec B608  # names only
+        for name, model, link in RELATIONS
     )
     related_fields = ", ".join(f"'{name}', r.{name}" for name in RELATED_FIELDS)
     count = _parameter("count")
