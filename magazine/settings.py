@@ -134,6 +134,9 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend, with a health check that needs no round trip (magazine/postgresql/base.py).
+    DATABASES["default"]["ENGINE"] = "magazine.postgresql"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:

@@ -44,7 +44,7 @@ def test_database_and_cache_come_from_urls():
     result = subprocess.run(
         [sys.executable, "manage.py", "shell", "--no-imports", "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=60
     )
-    assert result.stdout.split() == ["django.db.backends.postgresql", "magazine.cache.RedisCache"]
+    assert result.stdout.split() == ["magazine.postgresql", "magazine.cache.RedisCache"]
 
 
 def test_the_migrations_check_runs_without_a_secret_key():
