@@ -6,14 +6,18 @@ The admin, the e-mails and form widgets stay on the Django template language; th
 helpers are the same functions as its template tag libraries (``articles/templatetags/``).
 """
 
-from datetime import datetime
+import datetime
+from functools import lru_cache
 
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.template import defaultfilters
-from django.templatetags.static import static
+from django.templatetags.static import static as static_url
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import localize
+from django.utils.dateformat import DateFormat, TimeFormat, re_escaped, re_formatchars
+from django.utils.formats import FORMAT_SETTINGS, localize
 from jinja2 import Environment
 
 from articles.templatetags.images import picture, responsive_body
@@ -29,15 +33,50 @@ def url(viewname, *args, **kwargs):
     return cached_reverse(viewname, **kwargs)
 
 
+@lru_cache(maxsize=None)
+def static(path):
+    """``{{ static("css/site.css") }}``: the (hashed) address of a static file, looked up once per process."""
+    return static_url(path)
+
+
+@receiver(setting_changed)
+def forget_static_addresses(*, setting, **kwargs):
+    if setting in {"STATIC_URL", "STATIC_ROOT", "STORAGES", "DEBUG", "INSTALLED_APPS"}:
+        static.cache_clear()
+
+
 def now(format_string):
     """``{{ now("Y") }}``, as ``{% now "Y" %}``."""
     tzinfo = timezone.get_current_timezone() if settings.USE_TZ else None
-    return defaultfilters.date(datetime.now(tz=tzinfo), format_string)
+    return date(datetime.datetime.now(tz=tzinfo), format_string)
+
+
+@lru_cache(maxsize=256)
+def _date_format(format_string):
+    """A date format's pieces, ``(text, is_format_character)``, found once (Django's ``Formatter.format`` splits
+    the format string with a regular expression at each call)."""
+    pieces = []
+    for i, piece in enumerate(re_formatchars.split(format_string)):
+        if i % 2:
+            pieces.append((piece, True))
+        elif piece:
+            pieces.append((re_escaped.sub(r"\1", piece), False))
+    return tuple(pieces)
 
 
 def date(value, format_string=None):
-    """Django's ``|date``, which shows an aware datetime in the current time zone."""
-    return defaultfilters.date(timezone.template_localtime(value), format_string)
+    """Django's ``|date``, which shows an aware datetime in the current time zone. A format written in the
+    template is parsed once per process; named formats ("DATE_FORMAT") and other values take Django's path."""
+    if value in (None, ""):
+        return ""
+    value = timezone.template_localtime(value)
+    if not format_string or format_string in FORMAT_SETTINGS or not isinstance(value, datetime.date):
+        return defaultfilters.date(value, format_string)
+    pieces = _date_format(str(format_string))
+    if type(value) is datetime.date and any(code and hasattr(TimeFormat, piece) for piece, code in pieces):
+        return defaultfilters.date(value, format_string)  # Django's error for a time format on a date
+    formatter = DateFormat(value)
+    return "".join(str(getattr(formatter, piece)()) if code else piece for piece, code in pieces)
 
 
 def finalize(value):

@@ -1,16 +1,18 @@
 """The public pages are Jinja2 templates (templates/jinja2/, magazine/jinja2.py); the rest stays on Django's."""
 
-from datetime import datetime, timezone as dt_timezone
+import re
+from datetime import date, datetime, timezone as dt_timezone
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from django.template import TemplateDoesNotExist, engines, loader
+from django.template import TemplateDoesNotExist, defaultfilters, engines, loader
 from django.test import RequestFactory
 from django.urls import set_script_prefix
 from django.utils import timezone
 from django.views.defaults import server_error
 
+from magazine.jinja2 import date as jinja2_date
 from tests.conftest import make_article, make_author, make_category
 
 pytestmark = pytest.mark.django_db
@@ -105,6 +107,39 @@ def test_dates_are_shown_in_the_current_time_zone():
             "15 January 2026, 13:00|2026-01-15T13:00:00+01:00"
         )
     assert render("{{ value|date('j F Y') }}", value=None) == ""
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        datetime(2026, 1, 15, 12, 5, 9, 123, tzinfo=dt_timezone.utc),
+        datetime(2026, 7, 4, 23, 30),  # naive
+        date(2025, 12, 31),
+        "",
+        None,
+        "not a date",
+        42,
+    ],
+)
+@pytest.mark.parametrize(
+    "format_string", [None, "c", "Y-m-d", "j F Y", "j F Y, H:i", r"\T\o\d\a\y: l jS \o\f F", "DATE_FORMAT", "N j, Y P"]
+)
+def test_the_date_filter_formats_as_djangos(value, format_string):
+    """The template's ``|date`` parses each format once per process: what it prints is Django's ``|date``."""
+    with timezone.override("America/New_York"):
+        try:
+            expected = defaultfilters.date(timezone.template_localtime(value), format_string)
+        except TypeError as error:  # a time format on a date
+            with pytest.raises(TypeError, match=re.escape(str(error))):
+                jinja2_date(value, format_string)
+        else:
+            assert jinja2_date(value, format_string) == expected
+
+
+def test_static_addresses_follow_a_change_of_settings(settings):
+    assert render("{{ static('css/site.css') }}") == "/static/css/site.css"
+    settings.STATIC_URL = "https://cdn.example.org/static/"
+    assert render("{{ static('css/site.css') }}") == "https://cdn.example.org/static/css/site.css"
 
 
 def test_values_are_printed_as_django_templates_print_them():
