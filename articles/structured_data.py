@@ -1,11 +1,12 @@
 """schema.org JSON-LD for article pages: what search engines read to judge a medical page."""
 
 from django.conf import settings
-from django.urls import reverse
+
+from magazine.links import cached_reverse
 
 
-def _person(author, request):
-    person = {"@type": "Person", "name": author.name, "url": request.build_absolute_uri(author.get_absolute_url())}
+def _person(author, site):
+    person = {"@type": "Person", "name": author.name, "url": site + author.get_absolute_url()}
     if author.credentials:
         person["hasCredential"] = {"@type": "EducationalOccupationalCredential", "name": author.credentials}
     return person
@@ -20,7 +21,9 @@ def _citation(reference):
 
 
 def article_json_ld(article, request):
-    url = request.build_absolute_uri(article.get_absolute_url())
+    # The site's own addresses: reversed paths, already URIs, after the request's scheme and host.
+    site = request.build_absolute_uri("/")[:-1]
+    url = site + article.get_absolute_url()
     data = {
         "@context": "https://schema.org",
         # A page reviewed by a clinician is a medical page; other pieces are plain articles.
@@ -33,11 +36,11 @@ def article_json_ld(article, request):
         "inLanguage": "en",
         "datePublished": article.published_at.isoformat() if article.published_at else None,
         "dateModified": article.updated_at.isoformat(),
-        "author": [_person(author, request) for author in article.authors.all()],
+        "author": [_person(author, site) for author in article.authors.all()],
         "publisher": {
             "@type": "Organization",
             "name": settings.MAGAZINE_NAME,
-            "url": request.build_absolute_uri(reverse("articles:home")),
+            "url": site + cached_reverse("articles:home"),
         },
         "articleSection": article.category.name,
         "keywords": [tag.name for tag in article.tags.all()],
@@ -52,6 +55,6 @@ def article_json_ld(article, request):
             "caption": article.hero_alt,
         }
     if article.medical_reviewer_id:
-        data["reviewedBy"] = _person(article.medical_reviewer, request)
+        data["reviewedBy"] = _person(article.medical_reviewer, site)
         data["lastReviewed"] = article.last_reviewed.isoformat()
     return {key: value for key, value in data.items() if value not in (None, [], "")}

@@ -188,11 +188,9 @@ class ArticleDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         article = self.object
+        json_ld = article_json_ld(article, self.request)
         return super().get_context_data(
-            related=article.related_articles,
-            json_ld=article_json_ld(article, self.request),
-            canonical_url=self.request.build_absolute_uri(article.get_absolute_url()),
-            **kwargs,
+            related=article.related_articles, json_ld=json_ld, canonical_url=json_ld["url"], **kwargs
         )
 
     def render_to_response(self, context, **response_kwargs):
