@@ -14,6 +14,7 @@ prefetched, and ``article.related_articles`` lists the related articles with the
 """
 
 import json
+import operator
 from functools import cache
 
 from django.db import OperationalError, connection, models
@@ -164,8 +165,8 @@ def _postgres_article(slug):
 
 
 def _from_row(model, values):
-    fields = model._meta.concrete_fields
-    return model.from_db(connection.alias, [field.attname for field in fields], [next(values) for _ in fields])
+    attnames = _attnames(model)
+    return model.from_db(connection.alias, attnames, [next(values) for _ in attnames])
 
 
 def _json(value):
@@ -174,16 +175,28 @@ def _json(value):
 
 def _from_json(model, item, fields=None):
     """A model instance from a row PostgreSQL wrote as JSON (keys: column names); only ``fields`` if given."""
+    attnames, readers = _json_readers(model, fields)
+    return model.from_db(connection.alias, attnames, [read(item) for read in readers])
+
+
+@cache
+def _attnames(model):
+    return [field.attname for field in model._meta.concrete_fields]
+
+
+@cache
+def _json_readers(model, fields=None):
+    """The attribute names of ``model`` (or of its ``fields``) and, for each, how to read it from a JSON row."""
     chosen = [field for field in model._meta.concrete_fields if fields is None or field.attname in fields]
-    values = [_python_value(field, item[field.column]) for field in chosen]
-    return model.from_db(connection.alias, [field.attname for field in chosen], values)
+    return [field.attname for field in chosen], [_json_reader(field) for field in chosen]
 
 
-def _python_value(field, value):
-    # JSON has no dates: PostgreSQL writes them as ISO 8601 text.
-    if value is not None and isinstance(field, (models.DateField, models.TimeField)):
-        return field.to_python(value)
-    return value
+def _json_reader(field):
+    column = field.column
+    if isinstance(field, (models.DateField, models.TimeField)):
+        # JSON has no dates: PostgreSQL writes them as ISO 8601 text.
+        return lambda item: None if item[column] is None else field.to_python(item[column])
+    return operator.itemgetter(column)
 
 
 def _prefetch(instance, name, model, objects):
