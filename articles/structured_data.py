@@ -20,7 +20,8 @@ def _citation(reference):
     return work
 
 
-def article_json_ld(article, request):
+def article_json_ld(article, request, relations):
+    """The page's schema.org data; ``relations`` holds the lists of the article's authors, tags and references."""
     # The site's own addresses: reversed paths, already URIs, after the request's scheme and host.
     site = request.build_absolute_uri("/")[:-1]
     url = site + article.get_absolute_url()
@@ -36,15 +37,15 @@ def article_json_ld(article, request):
         "inLanguage": "en",
         "datePublished": article.published_at.isoformat() if article.published_at else None,
         "dateModified": article.updated_at.isoformat(),
-        "author": [_person(author, site) for author in article.authors.all()],
+        "author": [_person(author, site) for author in relations["authors"]],
         "publisher": {
             "@type": "Organization",
             "name": settings.MAGAZINE_NAME,
             "url": site + cached_reverse("articles:home"),
         },
         "articleSection": article.category.name,
-        "keywords": [tag.name for tag in article.tags.all()],
-        "citation": [_citation(reference) for reference in article.references.all()],
+        "keywords": [tag.name for tag in relations["tags"]],
+        "citation": [_citation(reference) for reference in relations["references"]],
     }
     if article.hero_image:
         data["image"] = {
