@@ -195,10 +195,10 @@ class ArticleAdmin(CompareVersionAdmin, admin.ModelAdmin):
     autocomplete_fields = ["authors", "tags", "medical_reviewer"]
     inlines = [ReferenceInline, CorrectionInline]
     actions = ["publish_selected", "unpublish_selected", "sign_off_selected"]
-    readonly_fields = ["preview_link", "created_at", "updated_at", "review_status", "version"]
+    readonly_fields = ["preview_link", "created_at", "updated_at", "review_status", "version", "reading_minutes"]
     save_on_top = True
     fieldsets = [
-        (None, {"fields": ["title", "slug", "standfirst", "body"]}),
+        (None, {"fields": ["title", "slug", "standfirst", "body", "reading_minutes"]}),
         ("Hero image", {"fields": ["hero_image", "hero_alt", "hero_caption", "hero_credit"]}),
         ("Classification", {"fields": ["category", "tags", "authors", "featured"]}),
         ("Medical review", {"fields": ["review_status", "medical_reviewer", "last_reviewed"]}),

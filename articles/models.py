@@ -25,6 +25,11 @@ REVIEW_WARNING_DAYS = 30
 H2_RE = re.compile(r'<h2 id="([^"]+)">(.*?)</h2>', re.DOTALL)
 
 
+def reading_minutes(body):
+    """Minutes to read sanitised HTML, at WORDS_PER_MINUTE; one at least."""
+    return max(1, math.ceil(len(plain_text(body).split()) / WORDS_PER_MINUTE))
+
+
 def content_fingerprint(title, body):
     """What a medical sign-off covers: the title and the (sanitised) body."""
     sanitised = add_heading_anchors(clean_html(body))
@@ -208,6 +213,9 @@ class Article(InvalidatesPublicPages, models.Model):
         max_length=64, blank=True, editable=False, help_text="Fingerprint of the title and body the reviewer signed off."
     )
     version = models.PositiveIntegerField(default=1, editable=False, help_text="Goes up at every save.")
+    reading_minutes = models.PositiveIntegerField(
+        "reading time", default=1, editable=False, help_text="Minutes to read the body, counted when it is saved."
+    )
     seo_title = models.CharField(
         "SEO title", max_length=70, blank=True, help_text="For search engines; the title is used when empty."
     )
@@ -281,6 +289,7 @@ class Article(InvalidatesPublicPages, models.Model):
 
     def save(self, *args, **kwargs):
         self.body = add_heading_anchors(clean_html(self.body))
+        self.reading_minutes = reading_minutes(self.body)
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         if self.status == self.Status.PUBLISHED and self.needs_sign_off():
@@ -292,7 +301,7 @@ class Article(InvalidatesPublicPages, models.Model):
         if self.pk:
             self.version += 1
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "status", "review_due", "version"}
+            kwargs["update_fields"] = {*kwargs["update_fields"], "status", "review_due", "version", "reading_minutes"}
         if not self.slug:
             self.slug = slugify(self.title)[:200]
         fill_image_dimensions(self.hero_image, self, "hero_width", "hero_height")
@@ -341,11 +350,6 @@ class Article(InvalidatesPublicPages, models.Model):
     @cached_property
     def table_of_contents(self):
         return [(anchor, strip_tags(text).strip()) for anchor, text in H2_RE.findall(self.body)]
-
-    @cached_property
-    def reading_minutes(self):
-        words = len(plain_text(self.body).split())
-        return max(1, math.ceil(words / WORDS_PER_MINUTE))
 
     def related(self, count=3):
         """Published articles of the same category or sharing a tag, most recent first."""

@@ -188,6 +188,14 @@ def test_preview_link_on_the_change_form(client, editor):
     assert "Preview (only staff can see it)" in html and article.get_absolute_url() in html
 
 
+def test_the_change_form_shows_the_reading_time_it_cannot_edit(client, editor):
+    article = make_article(body="<p>" + "word " * 700 + "</p>")
+    client.force_login(editor)
+    html = client.get(reverse("admin:articles_article_change", args=[article.pk])).content.decode()
+    assert "Reading time" in html and '<div class="readonly">4</div>' in html
+    assert 'name="reading_minutes"' not in html
+
+
 def test_triage_staff_cannot_reach_articles_admin(client, triage):
     client.force_login(triage)
     assert client.get(CHANGELIST).status_code == 403

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 
 from articles.demo.generator import HEADINGS, TOPICS, heading_id
-from articles.models import Article, Author, Category, Reference, Tag
+from articles.models import Article, Author, Category, Reference, Tag, reading_minutes
 from articles.sanitize import RESERVED_IDS, add_heading_anchors, clean_html
 from tests.conftest import make_author, make_category, make_tag
 
@@ -33,15 +33,16 @@ def test_bodies_are_stored_as_save_would_store_them():
         assert add_heading_anchors(clean_html(article.body)) == article.body
         assert len(article.table_of_contents) >= 3
         assert 550 <= len(strip_tags(article.body).split()) <= 1000
+        assert article.reading_minutes == reading_minutes(article.body) >= 3
 
 
 def test_saving_a_generated_article_changes_nothing_readers_see():
     generate(20, "--seed", 3)
     for article in Article.objects.published().select_related("category"):
-        before = (article.body, article.status, article.review_due)
+        before = (article.body, article.status, article.review_due, article.reading_minutes)
         article.save()
         article.refresh_from_db()
-        assert (article.body, article.status, article.review_due) == before
+        assert (article.body, article.status, article.review_due, article.reading_minutes) == before
 
 
 def test_published_medical_articles_are_reviewed_and_signed_off():

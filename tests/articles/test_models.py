@@ -1,10 +1,13 @@
+import importlib
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
-from django.db import IntegrityError
+from django.apps import apps as django_apps
+from django.db import IntegrityError, connection
 from django.utils import timezone
 
-from articles.models import Article, SiteBlock
+from articles.models import Article, SiteBlock, reading_minutes
 from tests.conftest import make_article, make_author
 
 pytestmark = pytest.mark.django_db
@@ -69,6 +72,24 @@ def test_reading_time_counts_words():
     article = make_article(body="<p>" + "word " * 700 + "</p>")
     assert article.reading_minutes == 4
     assert make_article(body="").reading_minutes == 1
+
+
+def test_reading_time_is_stored_with_the_body():
+    article = make_article(body="<p>" + "word " * 700 + "</p>")
+    assert Article.objects.values_list("reading_minutes", flat=True).get(pk=article.pk) == 4
+    article.body = "<p>" + "word " * 2000 + "</p>"
+    article.save(update_fields=["body"])
+    assert Article.objects.values_list("reading_minutes", flat=True).get(pk=article.pk) == 9
+
+
+def test_the_migration_counts_the_reading_time_of_articles_saved_before(monkeypatch):
+    migration = importlib.import_module("articles.migrations.0009_article_reading_minutes")
+    monkeypatch.setattr(migration, "BATCH", 1)  # one update per changed article: every batch path runs
+    long, short = make_article(body="<p>" + "word " * 1000 + "</p>"), make_article(body="<p>Short</p>")
+    Article.objects.update(reading_minutes=1)  # as the new column leaves them
+    migration.count_reading_time(django_apps, SimpleNamespace(connection=connection))
+    assert dict(Article.objects.values_list("pk", "reading_minutes")) == {long.pk: 5, short.pk: 1}
+    assert all(article.reading_minutes == reading_minutes(article.body) for article in Article.objects.all())
 
 
 def test_seo_fields_fall_back_to_title_and_standfirst():

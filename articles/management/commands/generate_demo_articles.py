@@ -15,7 +15,16 @@ from django.utils.text import slugify
 
 from articles.demo import content
 from articles.demo.generator import ArticleText
-from articles.models import Article, Author, Category, Reference, Tag, add_months, content_fingerprint
+from articles.models import (
+    Article,
+    Author,
+    Category,
+    Reference,
+    Tag,
+    add_months,
+    content_fingerprint,
+    reading_minutes,
+)
 from articles.sanitize import add_heading_anchors, clean_html
 
 YEARS_BACK = 5
@@ -159,6 +168,7 @@ class Command(BaseCommand):
                 slug=f"{slugify(data['title'])[:180]}-{number}",
                 standfirst=data["standfirst"],
                 body=data["body"],
+                reading_minutes=reading_minutes(data["body"]),
                 category_id=category_id,
                 **self.dates_and_status(rng),
             )
@@ -179,12 +189,14 @@ class Command(BaseCommand):
             references.append(data["references"])
         # bulk_create skips Article.save(): the bodies must already be what save() would store.
         sample = articles[0]
-        if add_heading_anchors(clean_html(sample.body)) != sample.body or (
-            sample.signed_off_content and sample.signed_off_content != content_fingerprint(sample.title, sample.body)
+        if (
+            add_heading_anchors(clean_html(sample.body)) != sample.body
+            or (sample.signed_off_content and sample.signed_off_content != content_fingerprint(sample.title, sample.body))
+            or sample.reading_minutes != reading_minutes(sample.body)
         ):
             raise CommandError(
                 "A generated article is not what Article.save() would store (sanitised body, sign-off "
-                "fingerprint): fix articles/demo/generator.py or this command."
+                "fingerprint, reading time): fix articles/demo/generator.py or this command."
             )
         return articles, tag_ids, author_ids, references
 
