@@ -96,6 +96,7 @@ fi
 echo "$COUNT articles"
 $PY manage.py collectstatic --noinput -v0
 $PY bench/prepare.py forget-quotes >/dev/null
+$PY bench/prepare.py vacuum
 # Start from an empty cache: only this application's keys in the benchmark's Redis database.
 $PY -c 'import os, redis
 r = redis.from_url(os.environ["REDIS_URL"])
