@@ -11,11 +11,14 @@ import os
 wsgi_app = "magazine.wsgi:application"
 bind = [f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"]
 
-# Django's work is mostly CPU: about two processes per core. A second thread per process overlaps the waits
-# on PostgreSQL and Redis and keeps connections from the proxy alive.
+# Django's work is mostly CPU: about two processes per core, so that one waiting on PostgreSQL or Redis leaves
+# the core to another. One thread each: two threads of one process take turns holding Python's GIL, which cost
+# a tenth of the uncached article pages per second in the benchmark (bench/run.sh). The gthread worker keeps
+# connections from the proxy alive all the same. More threads help when requests wait long on other services
+# (a slow mail server, say): set GUNICORN_THREADS.
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
-threads = int(os.environ.get("GUNICORN_THREADS", "2"))
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 keepalive = 5
 
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))  # a stuck worker is killed and replaced

@@ -248,7 +248,7 @@ COMMIT="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
 CPU="$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
 printf '%s\n' "${ROWS[@]}" | $PY bench/report.py \
     --articles "$COUNT" --commit "$COMMIT" --cpu "$CPU (load average $LOAD_BEFORE before measuring)" \
-    --setup "gunicorn.conf.py: $WORKERS workers × ${GUNICORN_THREADS:-2} threads (gthread); wrk $THREADS threads, $CONNECTIONS connections, $DURATION per target on the same machine" \
+    --setup "gunicorn.conf.py: $WORKERS workers × ${GUNICORN_THREADS:-1} thread(s) (gthread); wrk $THREADS threads, $CONNECTIONS connections, $DURATION per target on the same machine" \
     --two-instances "$TWO_INSTANCES" --seconds $((SECONDS - START_SECONDS)) \
     >"$RESULTS/latest.md"
 echo
