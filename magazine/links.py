@@ -1,12 +1,44 @@
 """
 ``reverse()`` remembered. Every public page links to the same sections, tags, authors, site pages and feeds,
 and Django's ``reverse()`` walks the URL patterns each time (about 30 µs, two dozen times a page).
+
+An address depends on the script prefix and the URLconf, which Django keeps per thread (or task) and sets
+for each request. Reading them is itself slow (asgiref's ``Local``), so a request reads them once, at its
+first address: Django has set both before the view runs, and they stay the same until the response is done.
+Outside a request (a management command, a test rendering a template) they are read at every call.
 """
 
+from contextvars import ContextVar
 from functools import lru_cache
 
 from django.conf import settings
+from django.core.signals import request_finished, request_started
+from django.dispatch import receiver
 from django.urls import get_script_prefix, get_urlconf, reverse
+
+# The (script prefix, URLconf) of the request being handled, once read; None outside a request.
+_request_url_settings = ContextVar("request_url_settings", default=None)
+
+
+@receiver(request_started, dispatch_uid="magazine.links.request_started")
+def _forget_at_request_start(**kwargs):
+    _request_url_settings.set({})
+
+
+@receiver(request_finished, dispatch_uid="magazine.links.request_finished")
+def _forget_at_request_end(**kwargs):
+    _request_url_settings.set(None)
+
+
+def url_settings():
+    """The script prefix and URLconf that ``reverse()`` would use now."""
+    memo = _request_url_settings.get()
+    if memo is None:
+        return get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF
+    found = memo.get("current")
+    if found is None:
+        found = memo["current"] = (get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+    return found
 
 
 @lru_cache(maxsize=10_000)
@@ -16,6 +48,4 @@ def _reverse(viewname, kwargs, script_prefix, urlconf):
 
 def cached_reverse(viewname, **kwargs):
     """``reverse(viewname, kwargs=kwargs)``, computed once per process for each URLconf and script prefix."""
-    return _reverse(
-        viewname, tuple(sorted(kwargs.items())), get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF
-    )
+    return _reverse(viewname, tuple(sorted(kwargs.items())), *url_settings())
