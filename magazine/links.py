@@ -5,7 +5,9 @@ and Django's ``reverse()`` walks the URL patterns each time (about 30 µs, two d
 An address depends on the script prefix and the URLconf, which Django keeps per thread (or task) and sets
 for each request. Reading them is itself slow (asgiref's ``Local``), so a request reads them once, at its
 first address: Django has set both before the view runs, and they stay the same until the response is done.
-Outside a request (a management command, a test rendering a template) they are read at every call.
+Outside a request (a management command, a test rendering a template) they are read at every call. (The site
+has one URLconf: a middleware that set ``request.urlconf`` and built an address before the view would have to
+use ``reverse()``.)
 """
 
 from contextvars import ContextVar
