@@ -1,14 +1,16 @@
 """
-The Markdown report of bench/run.sh: reads "label|req/s p50 p99 requests non-2xx errors" lines on standard
-input and prints the table, each page's share of the ceiling and the issue's goals.
+The Markdown report of bench/run.sh: reads "round|label|req/s p50 p99 requests non-2xx errors" lines on
+standard input and prints the table, each page's share of the ceiling and the issue's goals.
 
-The ceiling is measured first and again last (labels starting with "ceiling"): shares are of the higher of the
-two, so that a ceiling measured while the machine was busy with something else cannot flatter the pages.
+Each round measures the ceiling (the label starting with "ceiling") and then the pages. A page's share in a
+round is of that round's ceiling, so that a machine busier in one round than in another moves both; the table
+shows the median over the rounds of each figure and of the shares, and each round's share.
 """
 
 import argparse
 import sys
 from datetime import datetime, timezone
+from statistics import median
 
 GOALS = [
     # (label prefix, description, test on (share of ceiling, p99 in ms))
@@ -25,34 +27,56 @@ def main():
     parser.add_argument("--seconds", type=int, default=0)
     options = parser.parse_args()
 
-    rows = []
+    runs = {}  # label: {round: (req/s, p50, p99, requests, non-2xx, errors)}
     for line in sys.stdin:
         if "|" in line:
-            label, numbers = line.rstrip("\n").split("|", 1)
+            round_, label, numbers = line.rstrip("\n").split("|", 2)
             rps, p50, p99, requests, bad_status, errors = numbers.split()
-            rows.append((label, float(rps), float(p50), float(p99), int(requests), int(bad_status), int(errors)))
-    ceiling = max((row[1] for row in rows if row[0].startswith("ceiling")), default=0.0) or 1.0
+            runs.setdefault(label, {})[round_] = (
+                float(rps), float(p50), float(p99), int(requests), int(bad_status), int(errors)
+            )
+    ceilings = next((measured for label, measured in runs.items() if label.startswith("ceiling")), {})
+
+    rows = []
+    for label, measured in runs.items():
+        shares = [rps / ceilings[round_][0] for round_, (rps, *_) in measured.items() if ceilings.get(round_, (0,))[0]]
+        rows.append(
+            (
+                label,
+                median(run[0] for run in measured.values()),
+                median(run[1] for run in measured.values()),
+                median(run[2] for run in measured.values()),
+                sum(run[3] for run in measured.values()),
+                sum(run[4] for run in measured.values()),
+                sum(run[5] for run in measured.values()),
+                median(shares) if shares else 0.0,
+                shares,
+            )
+        )
 
     when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     print(f"# Benchmark, {when}\n")
     print(f"- Code: {options.commit}; {int(options.articles or 0):,} articles in PostgreSQL, Redis cache")
     print(f"- Machine: {options.cpu}")
-    print(f"- {options.setup}\n")
-    print("| target | requests/s | p50 | p99 | share of ceiling | failed |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: |")
-    for label, rps, p50, p99, requests, bad_status, errors in rows:
+    print(f"- {options.setup}")
+    print("- Each figure is the median of the rounds; a share is of the ceiling of the same round.\n")
+    print("| target | requests/s | p50 | p99 | share of ceiling | share in each round | failed |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for label, rps, p50, p99, requests, bad_status, errors, share, shares in rows:
         if not requests:
-            print(f"| {label} | 0 | – | – | 0% | no response within the run |")
+            print(f"| {label} | 0 | – | – | 0% | – | no response within the run |")
             continue
         failed = f"{bad_status + errors} of {requests:,}" if bad_status or errors else "0"
-        print(f"| {label} | {rps:,.0f} | {p50:.1f} ms | {p99:.1f} ms | {rps / ceiling:.0%} | {failed} |")
+        each = " ".join(f"{value:.0%}" for value in shares)
+        print(f"| {label} | {rps:,.0f} | {p50:.1f} ms | {p99:.1f} ms | {share:.0%} | {each} | {failed} |")
 
     print("\nGoals:\n")
     for prefix, description, test in GOALS:
         row = next((row for row in rows if row[0].startswith(prefix)), None)
         if row:
-            verdict = "met" if row[4] and test(row[1] / ceiling, row[3]) and not (row[5] or row[6]) else "NOT met"
-            print(f"- {description}: {verdict} ({row[1] / ceiling:.0%} of the ceiling, p99 {row[3]:.1f} ms)")
+            label, rps, p50, p99, requests, bad_status, errors, share, shares = row
+            verdict = "met" if requests and test(share, p99) and not (bad_status or errors) else "NOT met"
+            print(f"- {description}: {verdict} ({share:.0%} of the ceiling, p99 {p99:.1f} ms)")
 
     print("\nTwo instances sharing PostgreSQL and Redis (bench/two_instances.py):\n")
     print("```")

@@ -5,14 +5,15 @@
 # up to BENCH_ARTICLES), starts three gunicorn instances sharing it and one Redis database:
 #   :8001 and :8002  the production configuration (page cache on)
 #   :8003            the same with the page cache off (PAGE_CACHE_SECONDS=0), for the "cold" figures
-# then measures each page for BENCH_DURATION after a short warm-up, against a minimal Django view on the
-# same setup (the ceiling, bench/urls.py: measured first and last, the higher counts), checks that the two
-# instances share their state (bench/two_instances.py), prints the table and writes it to
+# then measures each page for BENCH_DURATION after a short warm-up, right after a minimal Django view on the
+# same setup (the ceiling, bench/urls.py), in BENCH_ROUNDS rounds; the report gives each figure's median over
+# the rounds and each page's median share of the ceiling of its own round (bench/report.py). It checks that
+# the two instances share their state (bench/two_instances.py), prints the table and writes it to
 # bench/results/latest.md.
 #
 # Variables: BENCH_PG (server URL, default postgres://postgres@127.0.0.1:5432), BENCH_DB (magazine_bench),
 # BENCH_REDIS_URL (redis://127.0.0.1:6379/1), BENCH_ARTICLES (100000), BENCH_DURATION (10s),
-# BENCH_CONNECTIONS (8), BENCH_THREADS (2), BENCH_PORT (8001: uses it and the next two).
+# BENCH_ROUNDS (3), BENCH_CONNECTIONS (8), BENCH_THREADS (2), BENCH_PORT (8001: uses it and the next two).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 START_SECONDS=$SECONDS
@@ -24,6 +25,7 @@ DB=${BENCH_DB:-magazine_bench}
 ARTICLES=${BENCH_ARTICLES:-100000}
 DURATION=${BENCH_DURATION:-10s}
 WARMUP=${BENCH_WARMUP:-2s}
+ROUNDS=${BENCH_ROUNDS:-3}
 CONNECTIONS=${BENCH_CONNECTIONS:-8}
 THREADS=${BENCH_THREADS:-2}
 PORT_A=${BENCH_PORT:-8001}
@@ -161,8 +163,10 @@ cat >"$RESULTS/searches.txt" <<'EOF'
 /search/?q=%D0%B8%D0%BD%D1%81%D1%83%D0%BB%D1%8C%D1%82
 EOF
 SEARCH_COUNT=$(grep -c . "$RESULTS/searches.txt")
-$PY bench/prepare.py tokens "$RESULTS/tokens-warmup.txt" 5000
-$PY bench/prepare.py tokens "$RESULTS/tokens.txt" 50000
+for round in $(seq "$ROUNDS"); do
+    $PY bench/prepare.py tokens "$RESULTS/tokens-warmup-$round.txt" 5000
+    $PY bench/prepare.py tokens "$RESULTS/tokens-$round.txt" 50000
+done
 read -r CSRF_COOKIE CSRF_TOKEN < <($PY bench/prepare.py csrf "http://127.0.0.1:$PORT_A/quote/")
 export BENCH_CSRF_COOKIE=$CSRF_COOKIE BENCH_CSRF_TOKEN=$CSRF_TOKEN BENCH_THREADS=$THREADS
 export BENCH_TREATMENT=$($PY bench/prepare.py treatment)
@@ -198,18 +202,18 @@ measure() {  # label, base URL, path, wrk script, then VAR=value settings for th
         esac
     done
     printf '%-52s' "$label"
-    # Quote form tokens are used once: the warm-up has its own.
-    env "$@" BENCH_TOKENS="$RESULTS/tokens-warmup.txt" \
+    # Quote form tokens are used once: each round and its warm-ups have their own.
+    env "$@" BENCH_TOKENS="$RESULTS/tokens-warmup-$ROUND.txt" \
         wrk -t"$threads" -c"$connections" -d"$WARMUP" --timeout "$((TIMEOUT + 2))s" -s "$script" "$url" >/dev/null
     idle "$base"
     local output result
-    output=$(env "$@" BENCH_TOKENS="$RESULTS/tokens.txt" \
+    output=$(env "$@" BENCH_TOKENS="$RESULTS/tokens-$ROUND.txt" \
         wrk -t"$threads" -c"$connections" -d"$DURATION" --timeout "$((TIMEOUT + 2))s" --latency -s "$script" "$url")
     idle "$base"
     result=$(grep '^RESULT' <<<"$output")
     printf '%s\n' "${result#RESULT }"
-    ROWS+=("$label|${result#RESULT }")
-    printf '## %s\n%s\n\n' "$label" "$output" >>"$RESULTS/wrk-output.txt"
+    ROWS+=("$ROUND|$label|${result#RESULT }")
+    printf '## round %s: %s\n%s\n\n' "$ROUND" "$label" "$output" >>"$RESULTS/wrk-output.txt"
 }
 : >"$RESULTS/wrk-output.txt"
 A="http://127.0.0.1:$PORT_A"
@@ -217,21 +221,25 @@ COLD="http://127.0.0.1:$PORT_COLD"
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 step "Measuring: wrk, $THREADS threads, $CONNECTIONS connections, $DURATION each (req/s p50 p99 requests non-2xx/3xx errors)"
 echo "(each request is cancelled after ${TIMEOUT} s and counted as failed)"
-measure "ceiling: minimal Django view" "$A" /bench/ceiling/ bench/lua/get.lua
-measure "article page, warm (page cache, one article)" "$A" "$ARTICLE" bench/lua/get.lua
-measure "article page, cold (no page cache, 5,000 articles)" "$COLD" / bench/lua/paths.lua BENCH_PATHS="$RESULTS/articles.txt"
-measure "home page, warm (page cache)" "$A" / bench/lua/get.lua
-measure "home page, cold (no page cache)" "$COLD" / bench/lua/get.lua
-measure "quote submission (POST, new request each, 302)" "$A" /quote/ bench/lua/quote.lua BENCH_EXPECT=302
-# Search pages are never cached: the instance without page cache answers them like the others would.
-# Latency is measured one request at a time: with more connections than cores a request mostly waits for the
-# others, which is the throughput figure, measured next with as many connections as every other target.
-measure "search latency, 1 connection ($SEARCH_COUNT queries)" "$COLD" / bench/lua/paths.lua \
-    BENCH_PATHS="$RESULTS/searches.txt" WRK_CONNECTIONS=1
-measure "search throughput, $CONNECTIONS connections" "$COLD" / bench/lua/paths.lua \
-    BENCH_PATHS="$RESULTS/searches.txt"
-# The ceiling again: shares are of the higher of its two figures (bench/report.py).
-measure "ceiling, again after the pages" "$A" /bench/ceiling/ bench/lua/get.lua
+# On a shared machine one 10-second figure can be a tenth off, up or down: each round measures the ceiling,
+# then every page, which is compared with its own round's ceiling; the report takes medians over the rounds.
+for ROUND in $(seq "$ROUNDS"); do
+    step "Round $ROUND of $ROUNDS"
+    measure "ceiling: minimal Django view" "$A" /bench/ceiling/ bench/lua/get.lua
+    measure "article page, warm (page cache, one article)" "$A" "$ARTICLE" bench/lua/get.lua
+    measure "article page, cold (no page cache, 5,000 articles)" "$COLD" / bench/lua/paths.lua \
+        BENCH_PATHS="$RESULTS/articles.txt"
+    measure "home page, warm (page cache)" "$A" / bench/lua/get.lua
+    measure "home page, cold (no page cache)" "$COLD" / bench/lua/get.lua
+    measure "quote submission (POST, new request each, 302)" "$A" /quote/ bench/lua/quote.lua BENCH_EXPECT=302
+    # Search pages are never cached: the instance without page cache answers them like the others would.
+    # Latency is measured one request at a time: with more connections than cores a request mostly waits for
+    # the others, which is the throughput figure, measured next with as many connections as every other target.
+    measure "search latency, 1 connection ($SEARCH_COUNT queries)" "$COLD" / bench/lua/paths.lua \
+        BENCH_PATHS="$RESULTS/searches.txt" WRK_CONNECTIONS=1
+    measure "search throughput, $CONNECTIONS connections" "$COLD" / bench/lua/paths.lua \
+        BENCH_PATHS="$RESULTS/searches.txt"
+done
 
 step "Two instances sharing PostgreSQL and Redis"
 set +e
@@ -248,7 +256,7 @@ COMMIT="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
 CPU="$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
 printf '%s\n' "${ROWS[@]}" | $PY bench/report.py \
     --articles "$COUNT" --commit "$COMMIT" --cpu "$CPU (load average $LOAD_BEFORE before measuring)" \
-    --setup "gunicorn.conf.py: $WORKERS workers × ${GUNICORN_THREADS:-1} thread(s) (gthread); wrk $THREADS threads, $CONNECTIONS connections, $DURATION per target on the same machine" \
+    --setup "gunicorn.conf.py: $WORKERS workers × ${GUNICORN_THREADS:-1} thread(s) (gthread); wrk $THREADS threads, $CONNECTIONS connections, $DURATION per target and round, $ROUNDS rounds, on the same machine" \
     --two-instances "$TWO_INSTANCES" --seconds $((SECONDS - START_SECONDS)) \
     >"$RESULTS/latest.md"
 echo
