@@ -130,7 +130,7 @@ for port in "$PORT_A" "$PORT_B" "$PORT_COLD"; do
     curl -sf -o /dev/null "${HTTPS[@]}" "http://127.0.0.1:$port/bench/ceiling/" \
         || { echo "gunicorn on :$port did not start; see $RESULTS/gunicorn-$port.log" >&2; exit 1; }
 done
-WORKERS=$(pgrep -P "${PIDS[0]}" | wc -l)
+WORKERS=$($PY -c 'import runpy; print(runpy.run_path("gunicorn.conf.py")["workers"])')
 
 # Fixtures: one recent article, 5,000 random ones, search queries, quote form tokens and a CSRF pair.
 ARTICLE=$($PY bench/prepare.py article)
