@@ -5,10 +5,10 @@
 # up to BENCH_ARTICLES), starts three gunicorn instances sharing it and one Redis database:
 #   :8001 and :8002  the production configuration (page cache on)
 #   :8003            the same with the page cache off (PAGE_CACHE_SECONDS=0), for the "cold" figures
-# then measures each page for BENCH_DURATION after a short warm-up, right after a minimal Django view on the
-# same setup (the ceiling, bench/urls.py), in BENCH_ROUNDS rounds; the report gives each figure's median over
-# the rounds and each page's median share of the ceiling of its own round (bench/report.py). It checks that
-# the two instances share their state (bench/two_instances.py), prints the table and writes it to
+# then, in each of BENCH_ROUNDS rounds, measures a minimal Django view on the same setup (the ceiling,
+# bench/urls.py) and then each page, for BENCH_DURATION after a short warm-up; the report gives each figure's
+# median over the rounds and each page's median share of the ceiling of its own round (bench/report.py). It
+# checks that the two instances share their state (bench/two_instances.py), prints the table and writes it to
 # bench/results/latest.md.
 #
 # Variables: BENCH_PG (server URL, default postgres://postgres@127.0.0.1:5432), BENCH_DB (magazine_bench),
