@@ -32,6 +32,8 @@ RELATIONS = (
     ("references", Reference, "WHERE r.article_id = a.id"),
     ("corrections", Correction, "WHERE r.article_id = a.id"),
 )
+# Their names, as prefetch_related() and the page (its template and structured data) know them.
+RELATION_NAMES = tuple(name for name, *_ in RELATIONS)
 RELATED_FIELDS = ("id", "title", "slug", "published_at", "category_id")
 
 # The prepared statement: its name in each connection, and its parameters ($1, $2...) with their types.
@@ -39,17 +41,16 @@ STATEMENT = "magazine_article_page"
 PARAMETERS = {"slug": "text", "now": "timestamptz", "published": "text", "count": "integer"}
 
 
+def with_page_data(queryset):
+    """``queryset`` with what an article page shows loaded by the ORM (staff previews, other databases)."""
+    return queryset.select_related("category", "medical_reviewer").prefetch_related(*RELATION_NAMES)
+
+
 def published_article(slug):
     """The published article at ``slug`` with everything its page shows, or None."""
     if connection.vendor == "postgresql":
         return _postgres_article(slug)
-    article = (
-        Article.objects.published()
-        .select_related("category", "medical_reviewer")
-        .prefetch_related(*(name for name, *_ in RELATIONS))
-        .filter(slug=slug)
-        .first()
-    )
+    article = with_page_data(Article.objects.published()).filter(slug=slug).first()
     if article is not None:
         article.related_articles = list(article.related(RELATED_COUNT))
     return article

@@ -13,7 +13,7 @@ from django.utils.http import http_date
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
-from .article_page import RELATED_COUNT, RELATIONS, published_article
+from .article_page import RELATED_COUNT, RELATION_NAMES, published_article, with_page_data
 from .caching import cached_count, public_page
 from .images import process_image
 from .models import Article, Author, Category, EditorImage, Page, SlugRedirect, Tag
@@ -27,8 +27,6 @@ def can_preview(user):
     return user.is_active and user.is_staff and user.has_perm("articles.view_article")
 
 
-# What an article page shows of the article's relations (articles/article_page.py reads them for readers).
-ARTICLE_RELATIONS = [name for name, *_ in RELATIONS]
 # Articles skipped before a page is found in two steps (ArticleListPaginator.page).
 DEEP_PAGE_OFFSET = 240
 
@@ -161,7 +159,7 @@ class ArticleDetailView(DetailView):
 
     def get_queryset(self):
         # Staff previews only (get_object): readers' articles come from published_article().
-        return Article.objects.select_related("category", "medical_reviewer").prefetch_related(*ARTICLE_RELATIONS)
+        return with_page_data(Article.objects.all())
 
     def get_object(self, queryset=None):
         if can_preview(self.request.user):
@@ -189,7 +187,7 @@ class ArticleDetailView(DetailView):
     def get_context_data(self, **kwargs):
         article = self.object
         # Each relation read once, for the page and its structured data.
-        relations = {name: list(getattr(article, name).all()) for name in ARTICLE_RELATIONS}
+        relations = {name: list(getattr(article, name).all()) for name in RELATION_NAMES}
         json_ld = article_json_ld(article, self.request, relations)
         return super().get_context_data(
             related=article.related_articles, json_ld=json_ld, canonical_url=json_ld["url"], **relations, **kwargs
