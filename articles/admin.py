@@ -1,21 +1,19 @@
+import reversion
 from ckeditor.widgets import CKEditorWidget
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.urls import reverse
-import reversion
-from reversion_compare.admin import CompareVersionAdmin
 from django.db.models import Q
 from django.forms.widgets import Media
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.timesince import timeuntil
+from reversion_compare.admin import CompareVersionAdmin
 
-from magazine.admin_site import ReadOnlyAdminMixin
+from magazine.admin_site import ReadOnlyAdminMixin, run_bulk_action
 
-from .caching import bump_site_version
 from .images import process_image
 from .models import (
     Article,
@@ -30,9 +28,8 @@ from .models import (
     SiteBlock,
     SlugRedirect,
     Tag,
-    content_fingerprint,
 )
-from .services import publish, record_status_change, sign_off, unpublish
+from .services import Before, publication_outcome, publish, save_edit, sign_off, unpublish
 
 
 class RichTextWidget(CKEditorWidget):
@@ -51,6 +48,17 @@ class RichTextWidget(CKEditorWidget):
         # would let Django put it before ckeditor.js).
         editor = super().media
         return Media(css=editor._css, js=[*editor._js, "articles/editor-upload.js"])
+
+
+class RichTextAdminMixin:
+    """The rich-text editor for the ``rich_text_fields`` of a model's admin form (sanitised by the model's save())."""
+
+    rich_text_fields = ("body",)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in self.rich_text_fields:
+            kwargs["widget"] = RichTextWidget()
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 class ImageUploadMixin:
@@ -77,11 +85,12 @@ class ArticleAdminForm(ImageUploadMixin, forms.ModelForm):
     class Meta:
         model = Article
         fields = "__all__"
-        widgets = {"body": RichTextWidget()}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["edit_version"].initial = self.instance.version
+        # The article as it was before this edit (ArticleAdmin.get_object locked its row for a save).
+        self.before = Before.of(self.instance)
 
     def clean(self):
         cleaned_data = super().clean()
@@ -93,43 +102,29 @@ class ArticleAdminForm(ImageUploadMixin, forms.ModelForm):
             self.add_error("last_reviewed", forms.ValidationError("Give the date of the medical review.", code="required"))
         if reviewed and not reviewer:
             self.add_error("medical_reviewer", forms.ValidationError("Choose who reviewed the article.", code="required"))
-        self._check_review_gate(cleaned_data)
         return cleaned_data
 
     def _check_version(self, edit_version):
-        if not self.instance.pk:
+        if self.before is None or edit_version is None or edit_version == self.instance.version:
             return
-        # Inside the admin's transaction: the row stays locked until this save commits.
-        current = Article.objects.select_for_update().filter(pk=self.instance.pk).values_list("version", flat=True).first()
-        if edit_version is not None and current is not None and edit_version != current:
-            history = reverse("admin:articles_article_history", args=[self.instance.pk])
-            raise ValidationError(
-                format_html(
-                    "Someone else saved this article while you were editing it, so your save was refused to keep "
-                    'their changes. <a href="{}">See the newer revision</a>. Everything you typed is still below: '
-                    "copy what you need, reload the article and apply your changes again.",
-                    history,
-                ),
-                code="stale_edit",
-            )
-
-    def _check_review_gate(self, cleaned_data):
-        category, status = cleaned_data.get("category"), cleaned_data.get("status")
-        if status != Article.Status.PUBLISHED or not category or not category.is_medical:
-            return
-        signed = self.instance.signed_off_content == content_fingerprint(
-            cleaned_data.get("title", ""), cleaned_data.get("body", "")
+        history = reverse("admin:articles_article_history", args=[self.instance.pk])
+        raise ValidationError(
+            format_html(
+                "Someone else saved this article while you were editing it, so your save was refused to keep "
+                'their changes. <a href="{}">See the newer revision</a>. Everything you typed is still below: '
+                "copy what you need, reload the article and apply your changes again.",
+                history,
+            ),
+            code="stale_edit",
         )
-        if not signed and self.instance.status != Article.Status.PUBLISHED:
-            self.add_error(
-                "status",
-                forms.ValidationError(
-                    "This medical article cannot be published until a medical reviewer signs off its current "
-                    "version. Save it as “In review”: reviewers sign it off from the article list, and it can "
-                    "then be published.",
-                    code="needs_sign_off",
-                ),
-            )
+
+    def _post_clean(self):
+        super()._post_clean()  # the instance now holds what was typed
+        if self.instance.status == Article.Status.PUBLISHED and "status" not in self.errors:
+            try:
+                publication_outcome(article=self.instance, before=self.before)
+            except ValidationError as refusal:
+                self.add_error("status", refusal)
 
 
 class AuthorAdminForm(ImageUploadMixin, forms.ModelForm):
@@ -184,7 +179,7 @@ class StateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(CompareVersionAdmin, admin.ModelAdmin):
+class ArticleAdmin(RichTextAdminMixin, CompareVersionAdmin, admin.ModelAdmin):
     form = ArticleAdminForm
     list_display = ["title", "state_label", "schedule", "status", "category", "author_names", "published_at", "updated_at"]
     list_filter = [StateFilter, "status", "category", "featured", "tags"]
@@ -207,11 +202,21 @@ class ArticleAdmin(CompareVersionAdmin, admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("authors")
+        if getattr(request, "article_lookup", None) == "lock":
+            # A save: the row stays locked until it commits, so that the version the editor started from is
+            # compared with the latest one (ArticleAdminForm._check_version) and nobody saves in between.
+            return super().get_queryset(request).select_for_update(of=("self",))
+        if getattr(request, "article_lookup", None) == "one":
+            return super().get_queryset(request)
+        return super().get_queryset(request).prefetch_related("authors")  # the list's authors column
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        bump_site_version()  # authors and tags are saved after the article itself
+    def get_object(self, request, object_id, from_field=None):
+        saving = request.method == "POST" and transaction.get_connection().in_atomic_block
+        request.article_lookup = "lock" if saving else "one"
+        try:
+            return super().get_object(request, object_id, from_field)
+        finally:
+            request.article_lookup = None
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -265,13 +270,9 @@ class ArticleAdmin(CompareVersionAdmin, admin.ModelAdmin):
         return "Waiting for a medical reviewer to sign off this version."
 
     def save_model(self, request, obj, form, change):
-        before = Article.objects.filter(pk=obj.pk).values_list("status", flat=True).first() if change else None
         restoring = getattr(request, "restoring_revision", False)
-        if restoring:
-            obj.status = Article.Status.DRAFT  # a restored revision is a new draft, published again on purpose
-        super().save_model(request, obj, form, change)
-        record_status_change(article=obj, before=before, by=request.user, restored=restoring)
-        if form.cleaned_data.get("status") == Article.Status.PUBLISHED and obj.status == Article.Status.IN_REVIEW:
+        sent_back = save_edit(article=obj, by=request.user, before=form.before, restoring=restoring)
+        if sent_back:
             self.message_user(
                 request,
                 "The title or body of this medical article changed, so it is back in review and off the site "
@@ -285,28 +286,26 @@ class ArticleAdmin(CompareVersionAdmin, admin.ModelAdmin):
 
     @admin.action(description="Publish selected articles now (or at their scheduled time)", permissions=["change"])
     def publish_selected(self, request, queryset):
-        published, refused = 0, []
-        for article in queryset.exclude(status=Article.Status.PUBLISHED).select_related("category"):
-            try:
-                publish(article=article, by=request.user)
-                published += 1
-            except ValidationError:
-                refused.append(article.title)
-        if published:
-            self.message_user(request, f"{published} article(s) published.", messages.SUCCESS)
-        if refused:
-            self.message_user(
-                request,
-                "Not published, a medical reviewer must sign off their current version first: " + "; ".join(refused),
-                messages.WARNING,
-            )
+        run_bulk_action(
+            self,
+            request,
+            queryset.exclude(status=Article.Status.PUBLISHED).select_related("category"),
+            lambda article: publish(article=article, by=request.user),
+            label=str,
+            done="{} article(s) published.",
+            refused="Not published, a medical reviewer must sign off their current version first: {}",
+        )
 
     @admin.action(description="Unpublish selected articles (back to draft)", permissions=["change"])
     def unpublish_selected(self, request, queryset):
-        articles = list(queryset.filter(status=Article.Status.PUBLISHED).select_related("category"))
-        for article in articles:
-            unpublish(article=article, by=request.user)
-        self.message_user(request, f"{len(articles)} article(s) unpublished.", messages.SUCCESS)
+        run_bulk_action(
+            self,
+            request,
+            queryset.filter(status=Article.Status.PUBLISHED).select_related("category"),
+            lambda article: unpublish(article=article, by=request.user),
+            label=str,
+            done="{} article(s) unpublished.",
+        )
 
     @admin.action(description="Sign off the medical review of selected articles (as they stand now)", permissions=["review"])
     def sign_off_selected(self, request, queryset):
@@ -402,27 +401,17 @@ class AuthorAdmin(admin.ModelAdmin):
 
 
 @admin.register(SiteBlock)
-class SiteBlockAdmin(admin.ModelAdmin):
+class SiteBlockAdmin(RichTextAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "title", "is_active"]
     list_editable = ["is_active"]
 
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if db_field.name == "body":
-            kwargs["widget"] = RichTextWidget()
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
-
 
 @admin.register(Page)
-class PageAdmin(admin.ModelAdmin):
+class PageAdmin(RichTextAdminMixin, admin.ModelAdmin):
     list_display = ["title", "slug", "in_footer", "position", "updated_at"]
     list_editable = ["in_footer", "position"]
     prepopulated_fields = {"slug": ["title"]}
     search_fields = ["title"]
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if db_field.name == "body":
-            kwargs["widget"] = RichTextWidget()
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 @admin.register(SlugRedirect)

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import connection, models
-from django.db.models import F, Q
+from django.db.models import F, Min, Q
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import strip_tags
@@ -16,7 +16,6 @@ from django.utils.text import slugify
 
 from magazine.links import cached_reverse
 
-from .caching import InvalidatesPublicPages
 from .sanitize import add_heading_anchors, clean_html, plain_text
 
 WORDS_PER_MINUTE = 230
@@ -52,7 +51,7 @@ def fill_image_dimensions(image, instance, width_field, height_field):
             pass  # a missing file: the page simply has no size for it
 
 
-class Category(InvalidatesPublicPages, models.Model):
+class Category(models.Model):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
     description = models.TextField(
@@ -92,7 +91,7 @@ class Category(InvalidatesPublicPages, models.Model):
         return cached_reverse("articles:category", slug=self.slug)
 
 
-class Tag(InvalidatesPublicPages, models.Model):
+class Tag(models.Model):
     name = models.CharField(max_length=60, unique=True)
     slug = models.SlugField(max_length=60, unique=True)
 
@@ -106,7 +105,7 @@ class Tag(InvalidatesPublicPages, models.Model):
         return cached_reverse("articles:tag", slug=self.slug)
 
 
-class Author(InvalidatesPublicPages, models.Model):
+class Author(models.Model):
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=120, unique=True)
     credentials = models.CharField(
@@ -159,8 +158,19 @@ class ArticleQuerySet(models.QuerySet):
             review_due__lte=timezone.localdate() + timedelta(days=within_days),
         ).exclude(status=Article.Status.DRAFT)
 
+    def next_visibility_change(self, now):
+        """
+        The next time after ``now`` at which ``published()`` changes by itself, with no edit: a scheduled
+        article goes live or a live one expires. None when nothing is scheduled.
+        """
+        upcoming = self.filter(status=Article.Status.PUBLISHED).aggregate(
+            publication=Min("published_at", filter=Q(published_at__gt=now)),
+            expiry=Min("expires_at", filter=Q(expires_at__gt=now)),
+        )
+        return min((moment for moment in upcoming.values() if moment), default=None)
 
-class Article(InvalidatesPublicPages, models.Model):
+
+class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         IN_REVIEW = "review", "In review"
@@ -283,35 +293,44 @@ class Article(InvalidatesPublicPages, models.Model):
         return self.title
 
     def clean(self):
-        # Before the constraints are validated: "Published" with no time means "now".
-        if self.status == self.Status.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
+        # Before the constraints are validated, which read the derived fields ("published" with no time).
+        self.derive_fields()
 
     def save(self, *args, **kwargs):
-        self.body = add_heading_anchors(clean_html(self.body))
-        self.reading_minutes = reading_minutes(self.body)
-        if self.status == self.Status.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
-        if self.status == self.Status.PUBLISHED and self.needs_sign_off():
-            # The review gate: changed medical content waits for a reviewer before it is seen.
-            self.status = self.Status.IN_REVIEW
-        self.review_due = (
-            add_months(self.last_reviewed, self.category.review_interval_months) if self.last_reviewed else None
-        )
+        self.derive_fields()
         if self.pk:
             self.version += 1
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "status", "review_due", "version", "reading_minutes"}
+            fields = set(kwargs["update_fields"])
+            kwargs["update_fields"] = {"version", *fields, *(d for f in fields for d in self.DERIVED_FROM.get(f, ()))}
+        super().save(*args, **kwargs)
+
+    # The fields derive_fields() sets from each field: saved with it when a save names the fields it saves.
+    DERIVED_FROM = {
+        "body": ("reading_minutes",),
+        "status": ("published_at",),
+        "category": ("review_due",),
+        "last_reviewed": ("review_due",),
+        "title": ("slug",),
+        "hero_image": ("hero_width", "hero_height"),
+    }
+
+    def derive_fields(self):
+        """
+        The fields that follow from the others. Decisions (publishing, the medical review, sending back,
+        keeping old addresses) are articles/services.py's.
+        """
+        self.body = add_heading_anchors(clean_html(self.body))
+        self.reading_minutes = reading_minutes(self.body)
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()  # "published" with no time means now
+        if self.category_id is not None:
+            self.review_due = (
+                add_months(self.last_reviewed, self.category.review_interval_months) if self.last_reviewed else None
+            )
         if not self.slug:
             self.slug = slugify(self.title)[:200]
         fill_image_dimensions(self.hero_image, self, "hero_width", "hero_height")
-        previous = Article.objects.filter(pk=self.pk).values("slug", "status").first() if self.pk else None
-        super().save(*args, **kwargs)
-        if previous and previous["slug"] != self.slug:
-            # Links to the old address keep working (301), once readers may have seen it.
-            if previous["status"] == self.Status.PUBLISHED:
-                SlugRedirect.objects.update_or_create(old_slug=previous["slug"], defaults={"article": self})
-            SlugRedirect.objects.filter(old_slug=self.slug).delete()
 
     def get_absolute_url(self):
         return cached_reverse("articles:detail", slug=self.slug)
@@ -323,7 +342,11 @@ class Article(InvalidatesPublicPages, models.Model):
         return bool(self.signed_off_content) and self.signed_off_content == self.content_fingerprint()
 
     def needs_sign_off(self):
+        """The review gate: medical content goes live only in a version a medical reviewer signed off."""
         return bool(self.category_id) and self.category.is_medical and not self.is_signed_off()
+
+    def may_be_published(self):
+        return not self.needs_sign_off()
 
     def is_published(self):
         now = timezone.now()
@@ -380,7 +403,7 @@ class Article(InvalidatesPublicPages, models.Model):
         return self.seo_description or self.standfirst[:160]
 
 
-class Reference(InvalidatesPublicPages, models.Model):
+class Reference(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="references")
     position = models.PositiveSmallIntegerField(default=0)
     citation = models.TextField(help_text="The citation as it should read, e.g. authors, title, journal, year.")
@@ -418,7 +441,7 @@ def validate_link(value):
         raise ValidationError("Enter a path on this site (such as /quote/) or an http(s) URL.", code="invalid_link")
 
 
-class SiteBlock(InvalidatesPublicPages, models.Model):
+class SiteBlock(models.Model):
     """Site-wide copy that editors manage: the medical disclaimer and the calls to action."""
 
     class Kind(models.TextChoices):
@@ -472,7 +495,7 @@ class ReviewDueArticle(Article):
         verbose_name_plural = "medical reviews due"
 
 
-class SlugRedirect(InvalidatesPublicPages, models.Model):
+class SlugRedirect(models.Model):
     """An old address of a published article, answered with a permanent redirect."""
 
     old_slug = models.SlugField(max_length=200, unique=True)
@@ -483,7 +506,7 @@ class SlugRedirect(InvalidatesPublicPages, models.Model):
         return f"{self.old_slug} → {self.article.slug}"
 
 
-class Correction(InvalidatesPublicPages, models.Model):
+class Correction(models.Model):
     """A dated note telling readers what changed in an article after it was published."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
@@ -497,7 +520,7 @@ class Correction(InvalidatesPublicPages, models.Model):
         return f"Correction of {self.date:%d %b %Y}"
 
 
-class Page(InvalidatesPublicPages, models.Model):
+class Page(models.Model):
     """A standing page such as the editorial policy or how medical review works."""
 
     title = models.CharField(max_length=200)

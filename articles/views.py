@@ -13,8 +13,9 @@ from django.utils.http import http_date
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
+from magazine.pagecache import cached_count, public_page
+
 from .article_page import RELATED_COUNT, RELATION_NAMES, published_article, with_page_data
-from .caching import cached_count, public_page
 from .images import process_image
 from .models import Article, Author, Category, EditorImage, Page, SlugRedirect, Tag
 from .search import MAX_QUERY_LENGTH, search_articles, search_terms, snippet
@@ -34,7 +35,7 @@ DEEP_PAGE_OFFSET = 240
 class ArticleListPaginator(Paginator):
     """
     Pages of published articles at any archive size: the list is counted once per change readers can see
-    (articles/caching.py), not on every page view, and deep pages are found in two steps (``page``).
+    (magazine/pagecache/), not on every page view, and deep pages are found in two steps (``page``).
     """
 
     def __init__(self, *args, count_name, **kwargs):

@@ -1,6 +1,8 @@
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.admin import AdminSite
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.core.exceptions import ValidationError
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
 
 
@@ -49,3 +51,24 @@ class ReadOnlyAdminMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+def run_bulk_action(modeladmin, request, objects, action, *, label, done, refused=""):
+    """
+    A bulk action of the admin: ``action(obj)`` for each of ``objects``. An object it refuses (ValidationError)
+    is left as it was and the others go on. The user is told how many were done (``done``, with ``{}`` for the
+    number) and which were refused (``refused``, with ``{}`` for their ``label(obj)``).
+    """
+    count, refusals = 0, []
+    for obj in objects:
+        try:
+            action(obj)
+        except ValidationError:
+            refusals.append(label(obj))
+        else:
+            count += 1
+    if count or not refusals:
+        modeladmin.message_user(request, done.format(count), messages.SUCCESS)
+    if refusals:
+        modeladmin.message_user(request, refused.format("; ".join(refusals)), messages.WARNING)
+    return count

@@ -1,4 +1,13 @@
+from django.apps import AppConfig
 from django.contrib.admin.apps import AdminConfig
+
+
+class MagazineConfig(AppConfig):
+    """The site-wide machinery (page cache and site version, addresses, templates, staff commands): no app's models."""
+
+    name = "magazine"
+    default_auto_field = "django.db.models.BigAutoField"
+    verbose_name = "site"
 
 
 class MagazineAdminConfig(AdminConfig):

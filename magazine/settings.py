@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "magazine.apps.MagazineConfig",
     "articles",
     "quotes",
 ]
@@ -80,8 +81,8 @@ MIDDLEWARE = [
     "magazine.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
-    # Cached public pages for anonymous readers, before sessions and authentication (articles/caching.py).
-    "articles.caching.PublicPageCacheMiddleware",
+    # Cached public pages for anonymous readers, before sessions and authentication (magazine/pagecache/).
+    "magazine.pagecache.middleware.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -348,10 +349,13 @@ IMAGE_UPLOAD_MAX_SIDE = int(os.environ.get("IMAGE_UPLOAD_MAX_SIDE", 4000))
 
 MAGAZINE_NAME = os.environ.get("MAGAZINE_NAME", "Medical Tourism Magazine")
 
-# Public pages are cached for anonymous readers (articles/caching.py): up to PAGE_CACHE_SECONDS here
-# (any edit drops them at once), and PAGE_MAX_AGE in browsers and CDNs, which cannot be told of edits.
+# Public pages are cached for anonymous readers (magazine/pagecache/): up to PAGE_CACHE_SECONDS here (any edit
+# drops them at once), and PAGE_MAX_AGE in browsers and CDNs, which cannot be told of edits. Each process reads
+# the site version from the database at most every SITE_VERSION_CHECK_SECONDS: the longest an edit made in
+# another process (worker, command, machine) takes to reach readers of its cached pages.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 PAGE_MAX_AGE = int(os.environ.get("PAGE_MAX_AGE", "60"))
+SITE_VERSION_CHECK_SECONDS = float(os.environ.get("SITE_VERSION_CHECK_SECONDS", "1"))
 ARTICLES_PER_PAGE = 12
 
 LOGGING = {

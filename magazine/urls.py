@@ -6,9 +6,9 @@ from django.templatetags.static import static as static_url
 from django.urls import include, path
 from django.http import HttpResponsePermanentRedirect
 
-from articles.caching import public_page
 from articles.feeds import ArticlesAtomFeed, ArticlesFeed
 from articles.sitemaps import SITEMAPS, robots_txt
+from magazine.pagecache import public_page
 
 def favicon(request):
     # Browsers ask for /favicon.ico whatever the page says; the static name is hashed in production.

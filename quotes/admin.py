@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.timesince import timesince
 
-from magazine.admin_site import ReadOnlyAdminMixin
+from magazine.admin_site import ReadOnlyAdminMixin, run_bulk_action
 
 from .models import AccessLog, Destination, MedicalRecord, Note, PatientMessage, Quote, QuoteLine, QuoteRequest, StatusChange, Treatment
 from .services import change_status, erase_quote_requests, log_access, patient_link, send_quote
@@ -310,21 +310,15 @@ class QuoteRequestAdmin(admin.ModelAdmin):
 
     def _status_action(self, status):
         def action(modeladmin, request, queryset):
-            moved, refused = 0, []
-            for quote_request in queryset:
-                try:
-                    change_status(quote_request=quote_request, to_status=status, by=request.user)
-                    moved += 1
-                except ValidationError:
-                    refused.append(quote_request.reference)
-            if moved:
-                self.message_user(request, f"{moved} request(s) moved to “{status.label}”.", messages.SUCCESS)
-            if refused:
-                self.message_user(
-                    request,
-                    f"Not moved, the workflow does not allow it from their status: {', '.join(refused)}.",
-                    messages.WARNING,
-                )
+            run_bulk_action(
+                self,
+                request,
+                queryset,
+                lambda quote_request: change_status(quote_request=quote_request, to_status=status, by=request.user),
+                label=lambda quote_request: quote_request.reference,
+                done=f"{{}} request(s) moved to “{status.label}”.",
+                refused="Not moved, the workflow does not allow it from their status: {}.",
+            )
 
         return action
 

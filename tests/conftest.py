@@ -10,7 +10,9 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import timezone
 
+from articles import context_processors as site_data_of_this_process
 from articles.models import Article, Author, Category, Tag
+from magazine.pagecache import version
 
 _counter = itertools.count(1)
 CARD_TITLE_RE = re.compile(r'class="card-title"><a href="[^"]*">([^<]*)</a>')
@@ -96,11 +98,16 @@ def superuser(django_user_model):
 
 @pytest.fixture(autouse=True)
 def empty_cache(settings):
-    # Every test starts from an empty cache, and renders pages itself: tests of the page cache turn it on.
+    # Every test starts from an empty cache, and renders pages itself: tests of the page cache turn it on. The
+    # site version is read again from the test's database (a rolled-back test leaves the process's copy behind).
     settings.PAGE_CACHE_SECONDS = 0
     cache.clear()
+    version.forget()
+    site_data_of_this_process.forget()
     yield
     cache.clear()
+    version.forget()
+    site_data_of_this_process.forget()
 
 
 @pytest.fixture(autouse=True)

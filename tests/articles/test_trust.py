@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, Correction, Page, Reference, SlugRedirect
+from articles.services import Before, save_edit
 from tests.conftest import make_article, make_author, make_category, make_tag
 
 pytestmark = pytest.mark.django_db
@@ -98,31 +99,34 @@ def test_related_articles_are_the_most_recent_across_the_category_and_every_tag(
     assert list(article.related(count=5)) == [by_age[n] for n in range(1, 6)]
 
 
+def edit(article, **changes):
+    """An editor's edit, as the admin saves it (articles.services.save_edit)."""
+    before = Before.of(article)
+    for name, value in changes.items():
+        setattr(article, name, value)
+    save_edit(article=article, by=None, before=before)
+
+
 def test_changing_a_published_slug_redirects_the_old_address(client):
     article = make_article(slug="old-address")
-    article.slug = "new-address"
-    article.save()
+    edit(article, slug="new-address")
     response = client.get("/articles/old-address/")
     assert response.status_code == 301 and response["Location"] == "/articles/new-address/"
-    article.slug = "old-address"  # and back again: the live address is never redirected
-    article.save()
+    edit(article, slug="old-address")  # and back again: the live address is never redirected
     assert client.get("/articles/old-address/").status_code == 200
     assert client.get("/articles/new-address/")["Location"] == "/articles/old-address/"
 
 
 def test_a_draft_slug_change_leaves_no_redirect(client):
     article = make_article(slug="draft-one", status=Article.Status.DRAFT)
-    article.slug = "draft-two"
-    article.save()
+    edit(article, slug="draft-two")
     assert not SlugRedirect.objects.exists()
 
 
 def test_the_redirect_of_an_unpublished_article_is_404(client):
     article = make_article(slug="was-live")
-    article.slug = "now-elsewhere"
-    article.save()
-    article.status = Article.Status.DRAFT
-    article.save()
+    edit(article, slug="now-elsewhere")
+    edit(article, status=Article.Status.DRAFT)
     assert client.get("/articles/was-live/").status_code == 404
 
 

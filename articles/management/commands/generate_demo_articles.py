@@ -26,6 +26,7 @@ from articles.models import (
     reading_minutes,
 )
 from articles.sanitize import add_heading_anchors, clean_html
+from magazine.pagecache import content_changed
 
 YEARS_BACK = 5
 # Shares of the articles that are not live: drafts, in review, scheduled.
@@ -266,6 +267,7 @@ class Command(BaseCommand):
                 for article, citations in zip(articles, references)
                 for position, citation in enumerate(citations, start=1)
             )
+            content_changed()  # bulk inserts send no model signals
 
     def analyze(self):
         # Fresh statistics, or the planner keeps the estimates of the empty table until autovacuum runs, and

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from articles.demo import content, images
 from articles.models import Article, Author, Category, Page, Reference, SiteBlock, Tag, content_fingerprint
+from magazine.pagecache import content_changed
 from quotes.models import Destination, Treatment
 
 
@@ -113,6 +114,7 @@ class Command(BaseCommand):
             if created:
                 # Loaded now, but last edited when it was published: no misleading "Updated today".
                 Article.objects.filter(pk=article.pk).update(updated_at=min(published_at or now, now))
+                content_changed()  # an update() sends no model signal
                 article.tags.set([tags[slug] for slug in data["tags"]])
                 article.authors.set([authors[slug] for slug in data["authors"]])
                 Reference.objects.bulk_create(
