@@ -235,3 +235,30 @@ def test_changelist_counts_down_to_scheduled_publication_and_expiry(client, edit
     assert "goes live in 2\xa0days, 3\xa0hours" in html or "goes live in 2\xa0days, 2\xa0hours" in html
     assert "comes down in 4\xa0hours" in html or "comes down in 5\xa0hours" in html
     assert list(client.get(CHANGELIST, {"state": "expired"}).context["cl"].result_list) == [Article.objects.get(title="Ended")]
+
+
+# One admin save of a draft with a tag, an author and no references, as counted: the session and the user (2),
+# two savepoints of the admin and django-reversion (2), the article loaded and its row locked (1), the user's
+# permissions (2), the form's choices and its many-to-many values (5), the category's existence and the model's
+# three check constraints (1 + 9), the slug's uniqueness (1), the update (1), django-reversion reading the new
+# version's tags, authors, references and corrections (4), the many-to-many values set (2), the admin log (1),
+# two savepoints released (2), and the revision (3). The article's row is read twice: loaded (and locked) for the
+# save, and by django-reversion.
+ADMIN_SAVE_QUERIES = 36
+
+
+@pytest.mark.parametrize("tags", [1, 5])
+def test_an_admin_save_runs_a_known_number_of_queries(client, editor, django_assert_num_queries, tags):
+    from tests.articles.test_workflow import change_url, edit_form
+    from tests.conftest import make_tag
+
+    article = make_article(status=Article.Status.DRAFT, tags=[make_tag() for _ in range(tags)])
+    client.force_login(editor)
+    client.get(change_url(article))
+    form = edit_form(article, title="Edited title", tags=[tag.pk for tag in article.tags.all()])
+    with django_assert_num_queries(ADMIN_SAVE_QUERIES) as context:
+        assert client.post(change_url(article), form).status_code == 302
+    article_reads = [q for q in context.captured_queries if q["sql"].startswith('SELECT "articles_article"."id"')]
+    assert len(article_reads) == 2
+    article.refresh_from_db()
+    assert article.title == "Edited title"
