@@ -2,8 +2,10 @@
 ``reverse()`` remembered. Every public page links to the same sections, tags, authors, site pages and feeds,
 and Django's ``reverse()`` walks the URL patterns each time (about 30 µs, two dozen times a page).
 
-An address depends on the script prefix and the URLconf, which Django keeps per thread (or task) and sets
-for each request. Reading them is itself slow (asgiref's ``Local``), so a request reads them once, at its
+An address depends on the active language (``i18n_patterns`` put it in the address, and translated routes
+read it), the script prefix and the URLconf. The language is read at every call, as ``reverse()`` itself
+does, since a page builds addresses in other languages too (``translation.override``). The prefix and the
+URLconf are kept per thread (or task) by Django and set for each request. Reading them is itself slow (asgiref's ``Local``), so a request reads them once, at its
 first address: Django has set both before the view runs, and they stay the same until the response is done.
 Outside a request (a management command, a test rendering a template) they are read at every call. (The site
 has one URLconf: a middleware that set ``request.urlconf`` and built an address before the view would have to
@@ -17,6 +19,7 @@ from django.conf import settings
 from django.core.signals import request_finished, request_started
 from django.dispatch import receiver
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.translation import get_language
 
 # The (script prefix, URLconf) of the request being handled, once read; None outside a request.
 _request_url_settings = ContextVar("request_url_settings", default=None)
@@ -44,10 +47,10 @@ def url_settings():
 
 
 @lru_cache(maxsize=10_000)
-def _reverse(viewname, kwargs, script_prefix, urlconf):
+def _reverse(viewname, kwargs, language, script_prefix, urlconf):
     return reverse(viewname, urlconf=urlconf, kwargs=dict(kwargs))
 
 
 def cached_reverse(viewname, **kwargs):
-    """``reverse(viewname, kwargs=kwargs)``, computed once per process for each URLconf and script prefix."""
-    return _reverse(viewname, tuple(sorted(kwargs.items())), *url_settings())
+    """``reverse(viewname, kwargs=kwargs)``, computed once per process for each language, URLconf and script prefix."""
+    return _reverse(viewname, tuple(sorted(kwargs.items())), get_language(), *url_settings())

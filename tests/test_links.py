@@ -62,3 +62,31 @@ def test_a_request_reads_the_prefix_and_urlconf_once(client, monkeypatch):
     html = client.get(path).content.decode()
     assert html.count('href="/') > 5  # the page's links, each from cached_reverse
     assert len(reads) == 1
+
+
+LANGUAGES = [("en-gb", "English"), ("de", "German"), ("ar", "Arabic")]
+
+
+def test_an_address_follows_the_active_language(settings):
+    from django.utils import translation
+
+    settings.LANGUAGES = LANGUAGES
+    settings.ROOT_URLCONF = "tests.urlconfs.translated"
+    assert cached_reverse("articles:category", slug="dental") == "/category/dental/"
+    with translation.override("de"):
+        assert cached_reverse("articles:category", slug="dental") == "/de/category/dental/"
+        with translation.override("ar"):
+            assert cached_reverse("articles:category", slug="dental") == "/ar/category/dental/"
+        assert cached_reverse("articles:category", slug="dental") == "/de/category/dental/"
+    assert cached_reverse("articles:category", slug="dental") == "/category/dental/"
+
+
+def test_the_page_cache_keeps_each_language_apart(rf, settings):
+    from magazine.pagecache.middleware import page_key, page_language
+
+    settings.LANGUAGES = LANGUAGES
+    english, german = rf.get("/category/dental/"), rf.get("/de/category/dental/")
+    assert (page_language(english), page_language(german)) == ("en-gb", "de")
+    assert page_key(english) != page_key(german)
+    assert page_key(rf.get("/category/dental/")) == page_key(english)
+    assert page_key(rf.get("/category/dental/"), language="de") != page_key(english)

@@ -359,3 +359,23 @@ def test_a_page_being_rendered_reads_its_data_under_the_version_it_was_looked_up
     # The list's count, the next scheduled change and the site data were read under the version the page cache
     # read: once, for the whole page.
     assert "Latest piece" in html and reads == [1]
+
+
+def test_a_page_is_not_stored_under_a_language_its_address_does_not_name(rf):
+    from django.http import HttpResponse
+    from django.utils import translation
+
+    renders = []
+
+    def view(request):
+        renders.append(1)
+        translation.activate("de")  # as a locale middleware would from a cookie: not the address's language
+        return HttpResponse("Seite")
+
+    try:
+        cached = cached_view(view)
+        cached(anonymous_get(rf))
+        cached(anonymous_get(rf))
+    finally:
+        translation.activate("en-gb")
+    assert renders == [1, 1]
