@@ -1,9 +1,37 @@
 from django.apps import AppConfig
 
+ALL = ("add", "change", "delete", "view")
+
 
 class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "articles"
+
+    # What each staff group may do with this app's models (manage.py setup_groups).
+    staff_permissions = {
+        "Editors": {
+            "article": ALL,
+            "reference": ALL,
+            "author": ALL,
+            "category": ALL,
+            "tag": ALL,
+            "editorimage": ALL,
+            "siteblock": ("change", "view"),
+            "page": ALL,
+            "correction": ALL,
+            "slugredirect": ALL,
+            "auditevent": ("view",),
+        },
+        "Medical reviewers": {
+            "article": ("change", "view", "review"),
+            "reference": ALL,
+            "correction": ALL,
+            "auditevent": ("view",),
+            "author": ("view",),
+            "category": ("view",),
+            "tag": ("view",),
+        },
+    }
 
     def ready(self):
         from magazine import pagecache

@@ -2,8 +2,8 @@
 The Jinja2 environment of the public pages (``templates/jinja2/``, the ``TEMPLATES`` setting).
 
 Jinja2 renders them because the Django template language cost most of an uncached article page's time.
-The admin, the e-mails and form widgets stay on the Django template language; the magazine's template
-helpers are the same functions as its template tag libraries (``articles/templatetags/``).
+The admin, the e-mails and form widgets stay on the Django template language. Apps add their own helpers as
+Jinja2 extensions listed in the ``TEMPLATES`` setting (``articles.jinja2.ArticleHelpers``).
 """
 
 import datetime
@@ -20,8 +20,6 @@ from django.utils.dateformat import DateFormat, TimeFormat, re_escaped, re_forma
 from django.utils.formats import FORMAT_SETTINGS, localize
 from jinja2 import Environment
 
-from articles.templatetags.images import picture, responsive_body
-from articles.templatetags.magazine import json_ld
 from magazine.links import cached_reverse
 
 
@@ -91,13 +89,11 @@ def environment(**options):
     # Pages show text that editors, readers and patients wrote: escaping is always on, whatever the options say.
     options.pop("autoescape", None)
     env = Environment(autoescape=True, finalize=finalize, **options)
-    env.globals.update(static=static, url=url, now=now, picture=picture)
+    env.globals.update(static=static, url=url, now=now)
     env.filters.update(
         date=date,
-        json_ld=json_ld,
         linebreaks=defaultfilters.linebreaks_filter,  # escapes the text itself, then marks it safe
         pluralize=defaultfilters.pluralize,
-        responsive_body=responsive_body,
         truncatewords=defaultfilters.truncatewords,
         urlencode=defaultfilters.urlencode,
     )

@@ -103,6 +103,7 @@ TEMPLATES = [
         "APP_DIRS": False,
         "OPTIONS": {
             "environment": "magazine.jinja2.environment",
+            "extensions": ["articles.jinja2.ArticleHelpers"],
             "context_processors": [
                 "django.contrib.messages.context_processors.messages",
                 "articles.context_processors.site",

@@ -17,26 +17,6 @@ def run(*args):
     return out.getvalue()
 
 
-def test_setup_groups_gives_each_group_its_permissions(groups):
-    editors = set(groups["Editors"].permissions.values_list("codename", flat=True))
-    reviewers = set(groups["Medical reviewers"].permissions.values_list("codename", flat=True))
-    assert {"add_article", "change_article", "add_author", "change_category", "add_editorimage", "change_siteblock"} <= editors
-    assert "review_article" not in editors
-    assert "review_article" in reviewers and "delete_article" not in reviewers
-    assert not any(perm.content_type.model == "quoterequest" for perm in groups["Editors"].permissions.all())
-    assert {"add_treatment", "change_destination"} <= editors
-    triage = set(groups["Quote triage"].permissions.values_list("codename", flat=True))
-    assert {"view_quoterequest", "change_quoterequest"} <= triage and not any("article" in c for c in triage)
-
-
-def test_setup_groups_is_idempotent(groups):
-    before = {name: group.permissions.count() for name, group in groups.items()}
-    run("setup_groups")
-    from django.contrib.auth.models import Group
-
-    assert {group.name: group.permissions.count() for group in Group.objects.all()} == before
-
-
 def test_demo_accounts_prints_passwords_once_and_links_the_reviewer(groups, settings):
     settings.DEBUG = True
     reviewer_profile = make_author(name="Dr Ana Ruiz", credentials="MD")
