@@ -13,6 +13,7 @@ CHROMIUM_ARGS = [
     "--disable-dev-shm-usage",
 ]
 TIMEOUT_MS = 15_000
+PASSWORD = "correct-horse-battery"  # every staff user of tests/conftest.py
 
 
 @pytest.fixture(scope="session")
@@ -64,3 +65,18 @@ def pytest_runtest_makereport(item, call):
     report = yield
     setattr(item, f"rep_{report.when}", report)
     return report
+
+
+@pytest.fixture
+def log_in(live_server):
+    """``log_in(page, user)``: log ``user`` in to the admin in ``page``, as they would, and land on the desk."""
+    from playwright.sync_api import expect
+
+    def log_in(page, user):
+        page.goto(f"{live_server.url}/admin/")
+        page.get_by_label("Username").fill(user.username)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        expect(page.get_by_role("heading", name="Editorial desk")).to_be_visible()
+
+    return log_in

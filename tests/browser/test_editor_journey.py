@@ -6,16 +6,7 @@ from tests.conftest import make_author, make_category
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "correct-horse-battery"
 CKEDITOR_READY = "() => window.CKEDITOR && CKEDITOR.instances.id_body && CKEDITOR.instances.id_body.status === 'ready'"
-
-
-def log_in(page, live_server, user):
-    page.goto(f"{live_server.url}/admin/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="Editorial desk")).to_be_visible()
 
 
 def open_add_article(page):
@@ -48,11 +39,11 @@ def choose_format(page, name):
     page.frame_locator("iframe.cke_panel_frame >> visible=true").get_by_title(name, exact=True).click()
 
 
-def test_editor_writes_and_publishes_an_article_that_readers_then_find(live_server, new_page, editor):
+def test_editor_writes_and_publishes_an_article_that_readers_then_find(live_server, new_page, editor, log_in):
     category = make_category(name="Orthopaedics")
     make_author(name="Ana Petrova", credentials="MD")
     editor_page = new_page()
-    log_in(editor_page, live_server, editor)
+    log_in(editor_page, editor)
     open_add_article(editor_page)
 
     editor_page.locator("#id_title").press_sequentially("Knee replacement abroad: what it costs")
@@ -104,11 +95,11 @@ def test_editor_writes_and_publishes_an_article_that_readers_then_find(live_serv
     expect(reader_page.locator(f".article-body h2{anchor}")).to_have_text("Recovery")
 
 
-def test_editor_publishes_without_a_time_and_the_article_goes_live_at_once(live_server, new_page, editor):
+def test_editor_publishes_without_a_time_and_the_article_goes_live_at_once(live_server, new_page, editor, log_in):
     make_category(name="Dentistry")
     make_author(name="Ana Petrova")
     page = new_page()
-    log_in(page, live_server, editor)
+    log_in(page, editor)
     open_add_article(page)
 
     page.locator("#id_title").press_sequentially("Dental implants in Hungary")
@@ -168,9 +159,9 @@ def assert_one_uploaded_png(url, editor):
     assert (image.width, image.height, image.uploaded_by, image.original_name) == (24, 16, editor, "teal.png")
 
 
-def test_upload_from_the_editor_page_needs_and_accepts_its_csrf_token(live_server, new_page, editor):
+def test_upload_from_the_editor_page_needs_and_accepts_its_csrf_token(live_server, new_page, editor, log_in):
     page = new_page()
-    log_in(page, live_server, editor)
+    log_in(page, editor)
     open_add_article(page)
 
     without_token = page.evaluate(UPLOAD_WITH_FETCH, {"url": "/editor/upload/", "withToken": False})
@@ -181,9 +172,9 @@ def test_upload_from_the_editor_page_needs_and_accepts_its_csrf_token(live_serve
     assert_one_uploaded_png(with_token["json"]["url"], editor)
 
 
-def test_ckeditor_uploads_an_image_with_the_csrf_token(live_server, new_page, editor):
+def test_ckeditor_uploads_an_image_with_the_csrf_token(live_server, new_page, editor, log_in):
     page = new_page()
-    log_in(page, live_server, editor)
+    log_in(page, editor)
     open_add_article(page)
 
     result = page.evaluate(UPLOAD_THROUGH_CKEDITOR)

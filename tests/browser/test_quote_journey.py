@@ -13,7 +13,6 @@ from tests.conftest import make_article
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "correct-horse-battery"
 REFERENCE = re.compile(r"MT-\d{4}-[A-Z0-9]{6}")
 
 
@@ -41,14 +40,6 @@ def stem_cell_article(db):
     )
     SiteBlock.objects.create(kind="disclaimer", body="<p>Not medical advice.</p>")
     return article
-
-
-def log_in(page, live_server, user):
-    page.goto(f"{live_server.url}/admin/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="Editorial desk")).to_be_visible()
 
 
 def expect_success(page, text):
@@ -147,7 +138,7 @@ def accept_quote(page):
 
 
 def test_reader_requests_a_quote_and_triage_sends_it_to_the_patient(
-    live_server, new_page, quote_settings, stem_cell_article, triage, mailoutbox
+    live_server, new_page, quote_settings, stem_cell_article, triage, mailoutbox, log_in
 ):
     reader = new_page()
     reference = request_a_quote(reader, live_server, stem_cell_article)
@@ -156,7 +147,7 @@ def test_reader_requests_a_quote_and_triage_sends_it_to_the_patient(
     assert (quote_request.reference, quote_request.source_article) == (reference, stem_cell_article)
 
     staff = new_page()
-    log_in(staff, live_server, triage)
+    log_in(staff, triage)
     triage_the_request(staff, reference)
     valid_until = timezone.localdate() + timedelta(days=30)
     write_quote(

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from articles.models import Article
 from articles.services import sign_off
-from tests.browser.test_editor_journey import CKEDITOR_READY, log_in
+from tests.browser.test_editor_journey import CKEDITOR_READY
 from tests.conftest import make_article, make_author, make_category
 
 pytestmark = pytest.mark.browser
@@ -27,7 +27,7 @@ def live_medical_article(reviewer):
 
 
 def test_an_editors_change_to_a_medical_article_waits_for_sign_off_then_goes_live(
-    live_server, new_page, editor, reviewer, live_medical_article
+    live_server, new_page, editor, reviewer, live_medical_article, log_in
 ):
     article_url = f"{live_server.url}{live_medical_article.get_absolute_url()}"
     reader = new_page()
@@ -35,7 +35,7 @@ def test_an_editors_change_to_a_medical_article_waits_for_sign_off_then_goes_liv
     expect(reader.get_by_role("heading", level=1)).to_have_text("Stem cells after stroke")
 
     editor_page = new_page()
-    log_in(editor_page, live_server, editor)
+    log_in(editor_page, editor)
     editor_page.goto(f"{live_server.url}/admin/articles/article/{live_medical_article.pk}/change/")
     editor_page.wait_for_function(CKEDITOR_READY)
     body = editor_page.frame_locator("#cke_id_body .cke_wysiwyg_frame").locator("body")
@@ -49,7 +49,7 @@ def test_an_editors_change_to_a_medical_article_waits_for_sign_off_then_goes_liv
     expect(reader.get_by_role("heading", level=1)).to_have_text("We couldn’t find that page")
 
     reviewer_page = new_page()
-    log_in(reviewer_page, live_server, reviewer)
+    log_in(reviewer_page, reviewer)
     reviewer_page.goto(f"{live_server.url}/admin/articles/article/{live_medical_article.pk}/change/")
     expect(reviewer_page.locator(".field-review_status")).to_contain_text("Changed since the last sign-off")
     reviewer_page.goto(f"{live_server.url}/admin/articles/article/")
