@@ -21,6 +21,23 @@ def test_published_contains_only_published_articles_whose_time_has_come():
     assert list(Article.objects.published()) == [live]
 
 
+def test_is_published_says_of_one_article_what_published_says_of_all():
+    """``Article.is_published()`` is ``published()`` for one article in memory: every state, the same answer."""
+    now = timezone.now()
+    times = [None, now - timedelta(days=1), now + timedelta(hours=1)]
+    articles = [
+        make_article(status=status, published_at=published, expires_at=expires)
+        for status in Article.Status.values
+        for published in times
+        for expires in [None, now - timedelta(minutes=1), now + timedelta(days=2)]
+        if not (status == Article.Status.PUBLISHED and published is None)  # refused by the database
+        and not (expires and published and expires <= published)
+    ]
+    live = set(Article.objects.published().values_list("pk", flat=True))
+    assert {article.pk for article in articles if article.is_published()} == live
+    assert 0 < len(live) < len(articles)
+
+
 def test_scheduled_article_goes_live_by_itself_when_its_time_comes():
     article = make_article(published_at=timezone.now() + timedelta(seconds=60))
     assert not article.is_published()
