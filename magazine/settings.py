@@ -137,6 +137,21 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Django's backend, with a health check that needs no round trip (magazine/postgresql/base.py).
     DATABASES["default"]["ENGINE"] = "magazine.postgresql"
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded database serves several threads and processes (runserver, gunicorn, commands from cron).
+    # A transaction that reads, then writes, as saving a quote request does, had to turn its read lock into
+    # the write lock while others held theirs: SQLite refuses that at once, without waiting, and the request
+    # failed with "database is locked". IMMEDIATE takes the write lock at BEGIN, where SQLite does wait, up to
+    # `timeout` seconds (less than gunicorn's 30 s, so that a request still answers). With the WAL journal,
+    # readers neither wait for the writer nor hold it up; synchronous=NORMAL is the setting SQLite advises with
+    # WAL: a commit stays safe from crashes and may only be lost in a power cut.
+    # (An in-memory database, as in the tests, keeps its own journal: the WAL pragma is a no-op there.)
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
