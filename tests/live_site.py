@@ -24,6 +24,7 @@ and at exit stops it and drops the database; when the block fails it prints the 
   ``REDIS_URL`` (each process has its own local-memory cache) unless the caller passes one.
 - ``site.manage(...)`` runs a management command in another process on the same database and the same
   environment, and raises ``ManageError`` (with its output) when it fails.
+- ``site.log`` is the file of the server's output, ``site.environment`` its environment.
 - Answers are never followed: a redirect is returned as it is, with its ``Location`` header. ``headers`` is
   an ``http.client.HTTPMessage`` (case-insensitive).
 """
@@ -48,6 +49,7 @@ from http.cookiejar import CookieJar
 from pathlib import Path
 
 import dj_database_url
+import psycopg2
 
 ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT = 30
@@ -85,7 +87,7 @@ def run_manage(args, environment, timeout=120):
     return result
 
 
-class Templates:
+class SessionTemplates:
     """A migrated database of each kind and the collected static files, made once per test session."""
 
     def __init__(self):
@@ -146,8 +148,6 @@ class PostgreSQL:
         return f"postgres://{credentials}@{host}:{s['PORT'] or 5432}/{name}"
 
     def execute(self, sql):
-        import psycopg2
-
         s = self.settings
         connection = psycopg2.connect(
             dbname="postgres", user=s["USER"], password=s["PASSWORD"], host=s["HOST"], port=s["PORT"] or 5432
@@ -169,7 +169,7 @@ class PostgreSQL:
         self.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-TEMPLATES = Templates()
+TEMPLATES = SessionTemplates()
 
 
 def free_port():
@@ -211,7 +211,10 @@ class Session:
         return fetch(self.opener, self.url + path)
 
     def post(self, path, data):
-        """POST ``data`` (a dict or a list of pairs) as a form; adds ``csrfmiddlewaretoken`` when it is missing."""
+        """
+        POST ``data`` as a form: a dict (a list for a field of several values) or a list of pairs. Adds the
+        ``csrfmiddlewaretoken`` of the CSRF cookie when ``data`` has none.
+        """
         pairs = list(data.items() if isinstance(data, dict) else data)
         if "csrfmiddlewaretoken" not in {name for name, _ in pairs} and self.cookie("csrftoken"):
             pairs.append(("csrfmiddlewaretoken", self.cookie("csrftoken")))
@@ -219,6 +222,8 @@ class Session:
 
 
 class LiveSite:
+    """The running site: ``url``, ``environment`` (the server's), ``log`` (the file of its output)."""
+
     def __init__(self, url, environment, log):
         self.url, self.environment, self.log = url, environment, log
         self._opener = urllib.request.build_opener(NoRedirects)
@@ -265,7 +270,7 @@ def stop(server):
 def database_of_its_own(tmp_path, kind):
     template = TEMPLATES.database(kind)
     if kind == "sqlite":
-        path = tmp_path / "db.sqlite3"
+        path = tmp_path / f"live-{secrets.token_hex(4)}.sqlite3"  # one per site, should a test start two
         # The backup API rather than a file copy: it also copies what a WAL file may still hold.
         with contextlib.closing(sqlite3.connect(template.removeprefix("sqlite:///"))) as source:
             with contextlib.closing(sqlite3.connect(path)) as copy:
