@@ -18,12 +18,15 @@ $(VENV)/.installed: requirements.txt | $(BIN)/python
 
 venv: $(VENV)/.installed
 
+# Links in e-mails (SITE_URL) lead to the server these targets start, unless SITE_URL is set.
+run serve: export SITE_URL ?= http://$(HOST):$(PORT)
+
 ## Set up everything (SQLite, demo content, demo accounts) and serve on http://$(HOST):$(PORT)
 run: venv
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(BIN)/python manage.py setup_groups
 	DJANGO_DEBUG=1 $(BIN)/python manage.py load_demo_content
-	DJANGO_DEBUG=1 $(BIN)/python manage.py demo_accounts --url http://$(HOST):$(PORT)/admin/
+	DJANGO_DEBUG=1 $(BIN)/python manage.py demo_accounts --url "$${SITE_URL%/}/admin/"
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## Run the whole test suite (SQLite; PostgreSQL when DATABASE_URL is set). Browser tests skip without Chromium.

@@ -139,6 +139,21 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Django's backend, with a health check that needs no round trip (magazine/postgresql/base.py).
     DATABASES["default"]["ENGINE"] = "magazine.postgresql"
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded database serves several threads and processes at once (runserver, gunicorn, cron jobs).
+    # A transaction that reads, then writes (saving a quote request does) must turn its read lock into the
+    # write lock; while another connection writes, SQLite refuses that at once, without waiting: "database is
+    # locked". IMMEDIATE takes the write lock at BEGIN, where SQLite waits for it, up to `timeout` seconds
+    # (less than gunicorn's 30 s, so that a waiting request still gets its answer). With the WAL journal,
+    # readers neither wait for the writer nor hold it up; synchronous=NORMAL, SQLite's advice with WAL, spares
+    # a disk flush per commit: a crash of the application loses nothing, a power cut may lose the last commits.
+    # (An in-memory database, as in the tests, keeps its own journal: the WAL pragma does nothing there.)
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:

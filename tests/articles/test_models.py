@@ -132,8 +132,9 @@ def test_site_block_link_must_be_a_path_or_http_url(link):
 
 
 def test_site_block_accepts_paths_and_https_urls():
-    SiteBlock(kind=SiteBlock.Kind.PROMO, link_url="/quote/").full_clean()
-    SiteBlock(kind=SiteBlock.Kind.QUOTE_CTA, link_url="https://example.org/cmtp").full_clean()
+    # Of the links alone: the migrations have created a call to action already.
+    SiteBlock(kind=SiteBlock.Kind.PROMO, link_url="/quote/").full_clean(validate_unique=False)
+    SiteBlock(kind=SiteBlock.Kind.QUOTE_CTA, link_url="https://example.org/cmtp").full_clean(validate_unique=False)
 
 
 def test_images_saved_from_code_get_their_dimensions_stored():

@@ -13,11 +13,17 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def site_blocks(db):
     return {
-        "disclaimer": SiteBlock.objects.create(kind="disclaimer", title="Medical disclaimer", body="<p>Not medical advice.</p>"),
-        "quote_cta": SiteBlock.objects.create(
-            kind="quote_cta", title="Considering treatment abroad?", body="<p>Ask us.</p>",
-            link_text="Get a free quote", link_url="/quote/",
-        ),
+        # Migrations create these two: the test gives them wording of its own.
+        "disclaimer": SiteBlock.objects.update_or_create(
+            kind="disclaimer", defaults={"title": "Medical disclaimer", "body": "<p>Not medical advice.</p>"}
+        )[0],
+        "quote_cta": SiteBlock.objects.update_or_create(
+            kind="quote_cta",
+            defaults={
+                "title": "Considering treatment abroad?", "body": "<p>Ask us.</p>",
+                "link_text": "Get a free quote", "link_url": "/quote/",
+            },
+        )[0],
         "promo": SiteBlock.objects.create(
             kind="promo", title="Become a Certified Medical Tourism Professional", body="<p>Learn.</p>",
             link_text="Learn about certification", link_url="https://example.org/cmtp",

@@ -35,10 +35,12 @@ def stem_cell_article(db):
         name="Stem cell therapy", slug="stem-cell-therapy", is_experimental=True, related_article=article
     )
     Destination.objects.create(name="Spain")
-    SiteBlock.objects.create(
-        kind="quote_cta", title="Considering treatment abroad?", link_url="/quote/", link_text="Get a free quote"
+    # Migrations create both blocks; the database of a live server may have been emptied since.
+    SiteBlock.objects.update_or_create(
+        kind="quote_cta",
+        defaults={"title": "Considering treatment abroad?", "link_url": "/quote/", "link_text": "Get a free quote"},
     )
-    SiteBlock.objects.create(kind="disclaimer", body="<p>Not medical advice.</p>")
+    SiteBlock.objects.update_or_create(kind="disclaimer", defaults={"body": "<p>Not medical advice.</p>"})
     return article
 
 

@@ -60,7 +60,7 @@ def test_sending_emails_a_link_and_moves_the_request_to_quoted(triage, django_ca
 def test_patient_link_shows_the_breakdown_total_validity_and_disclaimer_without_login(client, triage):
     from articles.models import SiteBlock
 
-    SiteBlock.objects.create(kind="disclaimer", title="Medical disclaimer", body="<p>Not medical advice.</p>")
+    SiteBlock.objects.update_or_create(kind="disclaimer", defaults={"body": "<p>Not medical advice.</p>"})
     quote = make_quote()
     send_quote(quote=quote, by=triage)
     response = client.get(path_of(patient_link(quote)))
