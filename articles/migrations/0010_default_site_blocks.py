@@ -1,4 +1,5 @@
 from django.db import migrations
+from django.db.models import F
 
 # Article pages show the medical disclaimer and the quote call to action only when these site blocks exist,
 # and editors may change blocks but not create them: every site starts with them. A site that has a block of
@@ -30,14 +31,16 @@ DEFAULT_BLOCKS = [
 
 
 def create_default_blocks(apps, schema_editor):
-    SiteBlock = apps.get_model("articles", "SiteBlock")
-    blocks = SiteBlock.objects.using(schema_editor.connection.alias)
-    for block in DEFAULT_BLOCKS:
-        blocks.get_or_create(kind=block["kind"], defaults=block)
+    alias = schema_editor.connection.alias
+    blocks = apps.get_model("articles", "SiteBlock").objects.using(alias)
+    created = [blocks.get_or_create(kind=block["kind"], defaults=block)[1] for block in DEFAULT_BLOCKS]
+    if any(created):
+        # Readers see the new blocks: pages cached before (in a shared cache) are made old, as by any edit.
+        apps.get_model("magazine", "SiteVersion").objects.using(alias).update(value=F("value") + 1)
 
 
 class Migration(migrations.Migration):
-    dependencies = [("articles", "0009_article_reading_minutes")]
+    dependencies = [("articles", "0009_article_reading_minutes"), ("magazine", "0001_site_version")]
 
     # Going back leaves the blocks: by then they may hold what editors wrote.
     operations = [migrations.RunPython(create_default_blocks, migrations.RunPython.noop)]
