@@ -7,8 +7,9 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
-from django.db import connection, models
-from django.db.models import F, Q
+from django.db import models
+from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import strip_tags
@@ -144,10 +145,55 @@ class Author(InvalidatesPublicPages, models.Model):
 
 
 class ArticleQuerySet(models.QuerySet):
-    def published(self):
-        """The single rule for what readers can see."""
-        now = timezone.now()
+    def published(self, now=None):
+        """The single rule for what readers can see (at ``now``, the present by default)."""
+        now = timezone.now() if now is None else now
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=now).exclude(expires_at__lte=now)
+
+    def related_to(self, article, count=3, *, now=None):
+        """
+        The ``count`` most recent published articles, other than ``article``, of its category or sharing one of
+        its tags, most recent first. ``article`` is an Article; or, for a subquery of a query of articles, any
+        object whose ``pk`` and ``category_id`` are ``OuterRef("pk")`` and ``OuterRef("category_id")``.
+        """
+
+        def inner(value, levels=1):
+            # The same value seen from subqueries further in, where an outer row is as many levels further out.
+            for _ in range(levels if isinstance(value, OuterRef) else 0):
+                value = OuterRef(value)
+            return value
+
+        now = timezone.now() if now is None else now
+        links = Article.tags.through.objects
+        own_tags = links.filter(article_id=inner(article.pk, 3)).values("tag_id")
+        # None of the ``count`` most recent can be older than the count-th most recent of the category alone, so the
+        # articles sharing a tag are looked for down the index of publication times as far as that one only: a
+        # bounded walk at any size of the archive, however rare the tags. (A category with fewer articles gives no
+        # such bound, and the walk may go to the first article.)
+        of_category = (
+            self.published(now=now)
+            .filter(category_id=inner(article.category_id, 2))
+            .exclude(pk=inner(article.pk, 2))
+            .order_by("-published_at", "-pk")
+        )
+        first = Article.objects.filter(published_at__isnull=False).order_by("published_at")
+        not_before = Coalesce(
+            Subquery(of_category.values("published_at")[count - 1 : count]),
+            Subquery(first.values("published_at")[:1]),
+        )
+        sharing_a_tag = (
+            self.published(now=now)
+            .filter(Exists(links.filter(article_id=OuterRef("pk"), tag_id__in=own_tags)), published_at__gte=not_before)
+            .exclude(pk=inner(article.pk))
+            .order_by("-published_at", "-pk")
+            .values("pk")[:count]
+        )
+        return (
+            self.published(now=now)
+            .filter(Q(category_id=article.category_id) | Q(pk__in=sharing_a_tag))
+            .exclude(pk=article.pk)
+            .order_by("-published_at", "-pk")[:count]
+        )
 
     def for_listing(self):
         return self.select_related("category").prefetch_related("authors")
@@ -353,23 +399,7 @@ class Article(InvalidatesPublicPages, models.Model):
 
     def related(self, count=3):
         """Published articles of the same category or sharing a tag, most recent first."""
-        # The most recent ``count`` of the category and of each tag, each from an index, then the most recent
-        # of those: not every article of a large category or tag. The tags come from a prefetch when there is one.
-        recent = Article.objects.published().exclude(pk=self.pk).order_by("-published_at").values("pk")
-        tag_ids = [tag.pk for tag in self.tags.all()]
-        if connection.features.supports_slicing_ordering_in_compound:
-            parts = [recent.filter(category_id=self.category_id)[:count]]
-            parts += [recent.filter(tags=tag_id)[:count] for tag_id in tag_ids]
-            candidates = Q(pk__in=parts[0].union(*parts[1:], all=True))
-        else:  # SQLite: no LIMIT inside a UNION
-            candidates = Q(category_id=self.category_id) | Q(pk__in=recent.filter(tags__in=tag_ids))
-        return (
-            Article.objects.published()
-            .filter(candidates)
-            .exclude(pk=self.pk)
-            .select_related("category")
-            .order_by("-published_at", "-pk")[:count]
-        )
+        return Article.objects.related_to(self, count).select_related("category")
 
     @property
     def meta_title(self):
