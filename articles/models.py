@@ -157,43 +157,40 @@ class ArticleQuerySet(models.QuerySet):
         object whose ``pk`` and ``category_id`` are ``OuterRef("pk")`` and ``OuterRef("category_id")``.
         """
 
-        def inner(value, levels=1):
-            # The same value seen from subqueries further in, where an outer row is as many levels further out.
+        def outer(value, levels):
+            # ``article`` as a subquery ``levels`` deep under the result sees it: an outer row is that much further out.
             for _ in range(levels if isinstance(value, OuterRef) else 0):
                 value = OuterRef(value)
             return value
 
         now = timezone.now() if now is None else now
+        recent = self.published(now=now).order_by("-published_at", "-pk")
         links = Article.tags.through.objects
-        own_tags = links.filter(article_id=inner(article.pk, 3)).values("tag_id")
+
+        def others_of_the_category(levels):
+            return recent.filter(category_id=outer(article.category_id, levels)).exclude(pk=outer(article.pk, levels))
+
         # None of the ``count`` most recent can be older than the count-th most recent of the category alone, so the
         # articles sharing a tag are looked for down the index of publication times as far as that one only: a
         # bounded walk at any size of the archive, however rare the tags. (A category with fewer articles gives no
-        # such bound, and the walk may go to the first article.)
-        of_category = (
-            self.published(now=now)
-            .filter(category_id=inner(article.category_id, 2))
-            .exclude(pk=inner(article.pk, 2))
-            .order_by("-published_at", "-pk")
-        )
-        first = Article.objects.filter(published_at__isnull=False).order_by("published_at")
+        # such bound: the walk may then go as far as the first article.)
         not_before = Coalesce(
-            Subquery(of_category.values("published_at")[count - 1 : count]),
-            Subquery(first.values("published_at")[:1]),
+            Subquery(others_of_the_category(3).values("published_at")[count - 1 : count]),
+            Subquery(Article.objects.exclude(published_at=None).order_by("published_at").values("published_at")[:1]),
         )
+        own_tags = links.filter(article_id=outer(article.pk, 4)).values("tag_id")
         sharing_a_tag = (
-            self.published(now=now)
-            .filter(Exists(links.filter(article_id=OuterRef("pk"), tag_id__in=own_tags)), published_at__gte=not_before)
-            .exclude(pk=inner(article.pk))
-            .order_by("-published_at", "-pk")
-            .values("pk")[:count]
+            recent.filter(Exists(links.filter(article_id=OuterRef("pk"), tag_id__in=own_tags)))
+            .filter(published_at__gte=not_before)
+            .filter(Exists(links.filter(article_id=outer(article.pk, 3))))  # an article without tags: no walk at all
+            .exclude(pk=outer(article.pk, 2))
         )
-        return (
-            self.published(now=now)
-            .filter(Q(category_id=article.category_id) | Q(pk__in=sharing_a_tag))
-            .exclude(pk=article.pk)
-            .order_by("-published_at", "-pk")[:count]
-        )
+        # The most recent of the count of each (a part of a UNION cannot have a LIMIT of its own on SQLite).
+        candidates = [
+            Article.objects.filter(pk__in=part.values("pk")[:count]).order_by().values("pk")
+            for part in (others_of_the_category(2), sharing_a_tag)
+        ]
+        return recent.filter(pk__in=candidates[0].union(candidates[1], all=True))[:count]
 
     def for_listing(self):
         return self.select_related("category").prefetch_related("authors")

@@ -169,6 +169,8 @@ def test_related_articles_are_the_most_recent_of_the_category_or_sharing_a_tag(d
         )
         for _ in range(40)
     ]
+    new_category = make_category()  # fewer articles than are shown: no bound from the category
+    articles += [make_article(category=new_category, tags=chance.sample(tags, k)) for k in (0, 1)]
     for article in articles:
         if not article.is_published():
             continue
