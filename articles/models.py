@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
-from django.db import models
+from django.db import connections, models
 from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -166,6 +166,10 @@ class ArticleQuerySet(models.QuerySet):
         now = timezone.now() if now is None else now
         recent = self.published(now=now).order_by("-published_at", "-pk")
         links = Article.tags.through.objects
+        # The two short lists below are joined in a UNION, each in a subquery of its own where a part of a UNION
+        # cannot have a LIMIT (SQLite): their subqueries are then one level further in.
+        wrapped = not connections[self.db].features.supports_slicing_ordering_in_compound
+        level = 2 if wrapped else 1
 
         def others_of_the_category(levels):
             return recent.filter(category_id=outer(article.category_id, levels)).exclude(pk=outer(article.pk, levels))
@@ -175,22 +179,21 @@ class ArticleQuerySet(models.QuerySet):
         # bounded walk at any size of the archive, however rare the tags. (A category with fewer articles gives no
         # such bound: the walk may then go as far as the first article.)
         not_before = Coalesce(
-            Subquery(others_of_the_category(3).values("published_at")[count - 1 : count]),
+            Subquery(others_of_the_category(level + 1).values("published_at")[count - 1 : count]),
             Subquery(Article.objects.exclude(published_at=None).order_by("published_at").values("published_at")[:1]),
         )
-        own_tags = links.filter(article_id=outer(article.pk, 4)).values("tag_id")
+        # distinct(): PostgreSQL then reads the article's tags once, and not again for each article of the walk.
+        own_tags = links.filter(article_id=outer(article.pk, level + 2)).values("tag_id").distinct()
         sharing_a_tag = (
             recent.filter(Exists(links.filter(article_id=OuterRef("pk"), tag_id__in=own_tags)))
             .filter(published_at__gte=not_before)
-            .filter(Exists(links.filter(article_id=outer(article.pk, 3))))  # an article without tags: no walk at all
-            .exclude(pk=outer(article.pk, 2))
+            .filter(Exists(links.filter(article_id=outer(article.pk, level + 1))))  # without tags: no walk at all
+            .exclude(pk=outer(article.pk, level))
         )
-        # The most recent of the count of each (a part of a UNION cannot have a LIMIT of its own on SQLite).
-        candidates = [
-            Article.objects.filter(pk__in=part.values("pk")[:count]).order_by().values("pk")
-            for part in (others_of_the_category(2), sharing_a_tag)
-        ]
-        return recent.filter(pk__in=candidates[0].union(candidates[1], all=True))[:count]
+        parts = [others_of_the_category(level).values("pk")[:count], sharing_a_tag.values("pk")[:count]]
+        if wrapped:
+            parts = [Article.objects.filter(pk__in=part).order_by().values("pk") for part in parts]
+        return recent.filter(pk__in=parts[0].union(parts[1], all=True))[:count]
 
     def for_listing(self):
         return self.select_related("category").prefetch_related("authors")
