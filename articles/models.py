@@ -7,8 +7,9 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
-from django.db import connection, models
-from django.db.models import F, Min, Q
+from django.db import connections, models
+from django.db.models import Exists, F, Min, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import strip_tags
@@ -143,10 +144,55 @@ class Author(models.Model):
 
 
 class ArticleQuerySet(models.QuerySet):
-    def published(self):
-        """The single rule for what readers can see."""
-        now = timezone.now()
+    def published(self, now=None):
+        """The single rule for what readers can see (at ``now``, the present by default)."""
+        now = timezone.now() if now is None else now
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=now).exclude(expires_at__lte=now)
+
+    def related_to(self, article, count=3, *, now=None):
+        """
+        The ``count`` most recent published articles, other than ``article``, of its category or sharing one of
+        its tags, most recent first. ``article`` is an Article; or, for a subquery of a query of articles, any
+        object whose ``pk`` and ``category_id`` are ``OuterRef("pk")`` and ``OuterRef("category_id")``.
+        """
+
+        def outer(value, levels):
+            # ``article`` as a subquery ``levels`` deep under the result sees it: an outer row is that much further out.
+            for _ in range(levels if isinstance(value, OuterRef) else 0):
+                value = OuterRef(value)
+            return value
+
+        now = timezone.now() if now is None else now
+        recent = self.published(now=now).order_by("-published_at", "-pk")
+        links = Article.tags.through.objects
+        # The two short lists below are joined in a UNION, each in a subquery of its own where a part of a UNION
+        # cannot have a LIMIT (SQLite): their subqueries are then one level further in.
+        wrapped = not connections[self.db].features.supports_slicing_ordering_in_compound
+        level = 2 if wrapped else 1
+
+        def others_of_the_category(levels):
+            return recent.filter(category_id=outer(article.category_id, levels)).exclude(pk=outer(article.pk, levels))
+
+        # None of the ``count`` most recent can be older than the count-th most recent of the category alone, so the
+        # articles sharing a tag are looked for down the index of publication times as far as that one only: a
+        # bounded walk at any size of the archive, however rare the tags. (A category with fewer articles gives no
+        # such bound: the walk may then go as far as the first article.)
+        not_before = Coalesce(
+            Subquery(others_of_the_category(level + 1).values("published_at")[count - 1 : count]),
+            Subquery(Article.objects.exclude(published_at=None).order_by("published_at").values("published_at")[:1]),
+        )
+        # distinct(): PostgreSQL then reads the article's tags once, and not again for each article of the walk.
+        own_tags = links.filter(article_id=outer(article.pk, level + 2)).values("tag_id").distinct()
+        sharing_a_tag = (
+            recent.filter(Exists(links.filter(article_id=OuterRef("pk"), tag_id__in=own_tags)))
+            .filter(published_at__gte=not_before)
+            .filter(Exists(links.filter(article_id=outer(article.pk, level + 1))))  # without tags: no walk at all
+            .exclude(pk=outer(article.pk, level))
+        )
+        parts = [others_of_the_category(level).values("pk")[:count], sharing_a_tag.values("pk")[:count]]
+        if wrapped:
+            parts = [Article.objects.filter(pk__in=part).order_by().values("pk") for part in parts]
+        return recent.filter(pk__in=parts[0].union(parts[1], all=True))[:count]
 
     def for_listing(self):
         return self.select_related("category").prefetch_related("authors")
@@ -376,23 +422,7 @@ class Article(models.Model):
 
     def related(self, count=3):
         """Published articles of the same category or sharing a tag, most recent first."""
-        # The most recent ``count`` of the category and of each tag, each from an index, then the most recent
-        # of those: not every article of a large category or tag. The tags come from a prefetch when there is one.
-        recent = Article.objects.published().exclude(pk=self.pk).order_by("-published_at").values("pk")
-        tag_ids = [tag.pk for tag in self.tags.all()]
-        if connection.features.supports_slicing_ordering_in_compound:
-            parts = [recent.filter(category_id=self.category_id)[:count]]
-            parts += [recent.filter(tags=tag_id)[:count] for tag_id in tag_ids]
-            candidates = Q(pk__in=parts[0].union(*parts[1:], all=True))
-        else:  # SQLite: no LIMIT inside a UNION
-            candidates = Q(category_id=self.category_id) | Q(pk__in=recent.filter(tags__in=tag_ids))
-        return (
-            Article.objects.published()
-            .filter(candidates)
-            .exclude(pk=self.pk)
-            .select_related("category")
-            .order_by("-published_at", "-pk")[:count]
-        )
+        return Article.objects.related_to(self, count).select_related("category")
 
     @property
     def meta_title(self):
