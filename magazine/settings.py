@@ -398,6 +398,7 @@ QUOTE_LINK_MAX_AGE_DAYS = int(os.environ.get("QUOTE_LINK_MAX_AGE_DAYS", "60"))
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("DJANGO_PRIVATE_MEDIA_ROOT", BASE_DIR / "private"))
 QUOTE_RECORD_MAX_BYTES = int(os.environ.get("QUOTE_RECORD_MAX_BYTES", 10 * 1024 * 1024))
 QUOTE_RECORD_MAX_FILES = int(os.environ.get("QUOTE_RECORD_MAX_FILES", "5"))
+QUOTE_RECORD_MAX_PAGES = int(os.environ.get("QUOTE_RECORD_MAX_PAGES", "500"))  # of a PDF record
 QUOTE_RETENTION_DAYS = int(os.environ.get("QUOTE_RETENTION_DAYS", "730"))
 
 if TESTING:

@@ -24,7 +24,7 @@ def submit_quote_request(*, data, destinations, submission_key, consent_version,
     """
     Save a quote request and notify the patient and the triage inbox after commit.
 
-    ``records`` are ``(upload, content_type)`` pairs already checked by the form.
+    ``records`` are ``(file, content_type)`` pairs the form has checked and rewritten (quotes/records.py).
     Returns ``(quote_request, created)``: a form submitted twice (double click,
     browser resend) returns the request the first submission made.
     """
