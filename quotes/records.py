@@ -115,8 +115,8 @@ def sanitized_pdf(upload):
         try:
             remove_active_content(pdf)
             output = io.BytesIO()
-            # Streams are copied as they are, never decoded: a compressed bomb stays a few bytes here. A file
-            # that only restricted printing or copying (opened without a password) is saved without encryption.
+            # Compressed streams are copied as they are, never inflated: a compressed bomb stays a few bytes here.
+            # A file that only restricted printing or copying (opened without a password) is saved unencrypted.
             pdf.save(output, stream_decode_level=pikepdf.StreamDecodeLevel.none, encryption=False)
         except Exception as error:
             raise unreadable_pdf(upload, error)

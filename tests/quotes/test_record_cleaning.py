@@ -1,6 +1,7 @@
 """What staff open is what the patient sent, minus anything active: records are rewritten before they are stored."""
 
 import io
+import zlib
 
 import pikepdf
 import pytest
@@ -135,3 +136,13 @@ def test_a_pdf_that_only_restricts_printing_is_stored_without_encryption(client,
     assert attach(client, knee, ("letter.pdf", encrypted_pdf(user_password=""))).status_code == 302
     with pikepdf.open(io.BytesIO(stored(MedicalRecord.objects.get()))) as pdf:
         assert not pdf.is_encrypted and len(pdf.pages) == 1
+
+
+def test_a_compressed_bomb_in_a_pdf_is_stored_as_it_came_without_being_inflated(client, knee):  # noqa: F811
+    pdf = plain_pdf()
+    compressor = zlib.compressobj(9)
+    bomb = b"".join(compressor.compress(bytes(1 << 24)) for _ in range(4)) + compressor.flush()  # 64 MB in 65 kB
+    pdf.pages[0].obj.Contents = pikepdf.Stream(pdf, bomb, Filter=pikepdf.Name.FlateDecode)
+    assert attach(client, knee, ("scan.pdf", pdf_bytes(pdf))).status_code == 302
+    with pikepdf.open(io.BytesIO(stored(MedicalRecord.objects.get()))) as kept:
+        assert kept.pages[0].Contents.read_raw_bytes() == bomb
