@@ -379,6 +379,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    # pikepdf (medical records) announces itself at INFO in every process that loads it; its warnings still show.
+    "loggers": {"pikepdf": {"level": "WARNING"}},
 }
 
 # CKEditor 4 is past end of life; SECURITY.md explains the risk and the
