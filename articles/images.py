@@ -3,11 +3,10 @@ Checking and re-encoding of images that staff upload.
 
 An upload is accepted only if Pillow can decode it as one of the allowed
 formats within the size and pixel limits. It is then re-encoded from its
-pixels, which drops every piece of metadata (EXIF, GPS, comments) and any
-bytes hidden after the image data.
+pixels (magazine/images.py), which drops every piece of metadata (EXIF, GPS,
+comments) and any bytes hidden after the image data.
 """
 
-import io
 import uuid
 from pathlib import Path
 
@@ -16,7 +15,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.text import slugify
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
+
+from magazine.images import reencoded
 
 ALLOWED_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
 
@@ -57,21 +58,16 @@ def process_image(upload):
     upload.seek(0)
     try:
         with Image.open(upload) as image:
-            image.seek(0)  # first frame of an animation
-            image.load()
-            image = ImageOps.exif_transpose(image)
             has_alpha = image.mode in {"RGBA", "LA", "PA"} or (image.mode == "P" and "transparency" in image.info)
-            image = image.convert("RGBA" if has_alpha else "RGB")
-            image.thumbnail((settings.IMAGE_UPLOAD_MAX_SIDE, settings.IMAGE_UPLOAD_MAX_SIDE))
-            output = io.BytesIO()
+            max_side = settings.IMAGE_UPLOAD_MAX_SIDE
             if has_alpha:
-                image.save(output, "PNG", optimize=True)
+                content = reencoded(image, "PNG", mode="RGBA", max_side=max_side, optimize=True)
                 extension = "png"
             else:
-                image.save(output, "JPEG", quality=85, optimize=True, progressive=True)
+                content = reencoded(image, "JPEG", mode="RGB", max_side=max_side, quality=85, optimize=True, progressive=True)
                 extension = "jpg"
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         raise ValidationError("The image is damaged and cannot be read.", code="damaged")
 
     stem = slugify(Path(getattr(upload, "name", "") or "").stem)[:40] or "image"
-    return ContentFile(output.getvalue(), name=f"{stem}-{uuid.uuid4().hex[:8]}.{extension}")
+    return ContentFile(content, name=f"{stem}-{uuid.uuid4().hex[:8]}.{extension}")

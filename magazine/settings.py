@@ -379,6 +379,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    # pikepdf (medical records) announces itself at INFO in every process that loads it; its warnings still show.
+    "loggers": {"pikepdf": {"level": "WARNING"}},
 }
 
 # CKEditor 4 is past end of life; SECURITY.md explains the risk and the
@@ -398,6 +400,7 @@ QUOTE_LINK_MAX_AGE_DAYS = int(os.environ.get("QUOTE_LINK_MAX_AGE_DAYS", "60"))
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("DJANGO_PRIVATE_MEDIA_ROOT", BASE_DIR / "private"))
 QUOTE_RECORD_MAX_BYTES = int(os.environ.get("QUOTE_RECORD_MAX_BYTES", 10 * 1024 * 1024))
 QUOTE_RECORD_MAX_FILES = int(os.environ.get("QUOTE_RECORD_MAX_FILES", "5"))
+QUOTE_RECORD_MAX_PAGES = int(os.environ.get("QUOTE_RECORD_MAX_PAGES", "500"))  # of a PDF record
 QUOTE_RETENTION_DAYS = int(os.environ.get("QUOTE_RETENTION_DAYS", "730"))
 
 if TESTING:

@@ -5,6 +5,13 @@ from django.http import HttpResponsePermanentRedirect
 from django.templatetags.static import static as static_url
 from django.urls import include, path
 
+from magazine import errors
+
+# The site's own error pages, which never read the request's body (magazine/errors.py).
+handler400 = errors.bad_request
+handler404 = errors.page_not_found
+handler500 = errors.server_error
+
 
 def favicon(request):
     # Browsers ask for /favicon.ico whatever the page says; the static name is hashed in production.

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core import signing
 
 from .models import Destination, QuoteRequest, Treatment
-from .records import record_type
+from .records import clean_record
 
 CONSENT_VERSION = "2026-11"
 CONSENT_TEXT = (
@@ -109,15 +109,17 @@ class QuoteRequestForm(forms.ModelForm):
             raise forms.ValidationError(
                 "Attach at most %(count)s files.", code="too_many", params={"count": settings.QUOTE_RECORD_MAX_FILES}
             )
-        errors, checked = [], []
+        errors, cleaned = [], []
         for upload in records:
             try:
-                checked.append((upload, record_type(upload)))
+                cleaned.append(clean_record(upload))
             except forms.ValidationError as error:
                 errors.append(error)
         if errors:
+            # A browser never fills a file input again: the files that were fine must be chosen anew too.
+            errors.append(forms.ValidationError("Nothing has been sent yet: please choose the files to attach again.", code="attach_again"))
             raise forms.ValidationError(errors)
-        return checked
+        return cleaned
 
     def clean_website(self):
         if self.cleaned_data["website"]:

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from .models import AccessLog, MedicalRecord, PatientMessage, QuoteRequest, StatusChange, new_reference
 
@@ -23,7 +24,7 @@ def submit_quote_request(*, data, destinations, submission_key, consent_version,
     """
     Save a quote request and notify the patient and the triage inbox after commit.
 
-    ``records`` are ``(upload, content_type)`` pairs already checked by the form.
+    ``records`` are ``(file, content_type)`` pairs the form has checked and rewritten (quotes/records.py).
     Returns ``(quote_request, created)``: a form submitted twice (double click,
     browser resend) returns the request the first submission made.
     """
@@ -171,8 +172,25 @@ def send_quote(*, quote, by):
         )
 
 
+def can_be_accepted(quote):
+    """Whether the patient may accept ``quote``: not once its prices have expired. Its page asks before it offers
+    the button; record_patient_response refuses an acceptance that arrives all the same."""
+    return not quote.is_expired()
+
+
 def record_patient_response(*, quote, kind, text=""):
-    """The patient accepted the quote or asked a question on its page: keep it and tell triage."""
+    """
+    The patient accepted the quote or asked a question on its page: keep it and tell triage.
+
+    An acceptance of a quote that cannot be accepted any more is refused (ValidationError): nothing is kept
+    and triage is not told.
+    """
+    if kind == PatientMessage.Kind.ACCEPTED and not can_be_accepted(quote):
+        raise ValidationError(
+            "These prices held until %(valid_until)s, so this quote can no longer be accepted.",
+            code="expired_quote",
+            params={"valid_until": date_format(quote.valid_until, "j F Y")},
+        )
     with transaction.atomic():
         message = PatientMessage.objects.create(quote=quote, kind=kind, text=text)
         if kind == PatientMessage.Kind.ACCEPTED and quote.accepted_at is None:

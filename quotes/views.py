@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
@@ -15,7 +16,7 @@ from articles.models import Article
 
 from .forms import CONSENT_VERSION, QuoteRequestForm, new_form_token
 from .models import PatientMessage, Quote, QuoteRequest, Treatment
-from .services import quote_token_from_link, record_patient_response, submit_quote_request
+from .services import can_be_accepted, quote_token_from_link, record_patient_response, submit_quote_request
 
 SESSION_KEY = "quote_reference"
 SLUG_RE = re.compile(r"[-\w]+")
@@ -155,7 +156,11 @@ class PatientQuoteView(TemplateView):
         if rate_limited(request):
             return render(request, "quotes/rate_limited.html", status=429)
         if request.POST.get("action") == "accept":
-            record_patient_response(quote=self.quote, kind=PatientMessage.Kind.ACCEPTED)
+            try:
+                record_patient_response(quote=self.quote, kind=PatientMessage.Kind.ACCEPTED)
+            except ValidationError as refusal:
+                # Such as an expired quote, accepted from a page opened before it expired.
+                return self.render_to_response(self.get_context_data(acceptance_refused=refusal), status=409)
             messages.success(request, "Thank you: we have your acceptance and will contact you about the next steps.")
             return redirect(request.path)
         form = PatientQuestionForm(request.POST)
@@ -167,4 +172,6 @@ class PatientQuoteView(TemplateView):
 
     def get_context_data(self, **kwargs):
         kwargs.setdefault("question_form", PatientQuestionForm())
-        return super().get_context_data(quote=self.quote, lines=list(self.quote.lines.all()), **kwargs)
+        return super().get_context_data(
+            quote=self.quote, lines=list(self.quote.lines.all()), can_accept=can_be_accepted(self.quote), **kwargs
+        )

@@ -27,6 +27,7 @@ from quotes.forms import QuoteRequestForm
 from quotes.models import Destination, MedicalRecord, PatientMessage, Quote, QuoteRequest, Treatment
 from quotes.services import patient_link
 from tests.conftest import make_article, make_author, make_category, make_tag
+from tests.quotes.pdfs import PLAIN_PDF
 from tests.quotes.test_quotes import make_quote, path_of
 from tests.quotes.test_views import form_data
 
@@ -243,7 +244,7 @@ def test_quote_form_never_fails_and_saves_only_valid_requests(content, client, p
 def test_a_record_with_a_long_extension_is_stored_under_its_checked_type(content, client, extension):
     # Found by the test above: 60 letters of 4 bytes made a stored name over the 255 bytes a file system
     # allows (500), 90 letters one over the field's 100 characters (400).
-    body = multipart(form_data(), [(f"scan.{extension}", b"%PDF-1.7\n")])
+    body = multipart(form_data(), [(f"scan.{extension}", PLAIN_PDF)])
     response = client.generic("POST", QUOTE_URL, body, content_type=MULTIPART_CONTENT)
     assert response.status_code == 302
     assert MedicalRecord.objects.get().file.name.endswith(".pdf")

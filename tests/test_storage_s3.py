@@ -24,6 +24,7 @@ from articles.models import EditorImage
 from quotes.models import AccessLog, MedicalRecord, QuoteRequest
 from tests.articles.test_uploads import UPLOAD_URL, image_bytes
 from tests.conftest import make_article
+from tests.quotes.pdfs import PLAIN_PDF
 from tests.quotes.test_views import URL as QUOTE_URL
 from tests.quotes.test_views import form_data, knee  # noqa: F401 (fixture)
 
@@ -32,7 +33,6 @@ REGION = "eu-west-1"
 MEDIA_BUCKET = "magazine-media"
 RECORDS_BUCKET = "magazine-records"
 CDN = "https://media.magazine.example/media/"
-PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 S3_VARIABLES = [
     "DJANGO_S3_BUCKET", "DJANGO_S3_PRIVATE_BUCKET", "DJANGO_S3_REGION", "DJANGO_S3_ENDPOINT_URL",
     "DJANGO_S3_CUSTOM_DOMAIN", "DJANGO_S3_LOCATION", "DJANGO_S3_DEFAULT_ACL", "DJANGO_S3_PRIVATE_ENCRYPTION",
@@ -310,7 +310,7 @@ def test_demo_content_draws_its_pictures_into_the_bucket_once(s3, s3_settings):
 
 @pytest.fixture
 def record(client, knee, s3_settings):  # noqa: F811
-    response = client.post(QUOTE_URL, form_data(knee, records=[SimpleUploadedFile("scan.pdf", PDF, "application/pdf")]))
+    response = client.post(QUOTE_URL, form_data(knee, records=[SimpleUploadedFile("scan.pdf", PLAIN_PDF, "application/pdf")]))
     assert response.status_code == 302
     return MedicalRecord.objects.get()
 
@@ -334,7 +334,8 @@ def test_triage_downloads_a_record_from_the_private_bucket(client, triage, recor
     response = client.get(reverse("admin:quotes_quoterequest_record", args=[record.quote_request_id, record.pk]))
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;") and response["Content-Type"] == "application/pdf"
-    assert b"".join(response.streaming_content) == PDF
+    with record.file.open("rb") as stored:
+        assert b"".join(response.streaming_content) == stored.read()
     assert AccessLog.objects.filter(action="download", user=triage).count() == 1
 
 

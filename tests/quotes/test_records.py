@@ -9,12 +9,12 @@ from django.utils import timezone
 
 from quotes.models import AccessLog, MedicalRecord, Note, QuoteRequest
 from tests.articles.test_uploads import image_bytes
+from tests.quotes.pdfs import PLAIN_PDF as PDF
 from tests.quotes.test_admin import make_request
 from tests.quotes.test_quotes import make_quote
 from tests.quotes.test_views import URL, clear_cache, form_data, knee, shown_errors  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
-PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
 def pdf(name="scan.pdf", content=PDF):
@@ -81,7 +81,8 @@ def test_triage_downloads_a_record_as_an_attachment_and_it_is_logged(client, tri
     assert response["Content-Disposition"].startswith("attachment;")
     assert record.quote_request.reference in response["Content-Disposition"]
     assert response["Content-Type"] == "application/pdf"
-    assert b"".join(response.streaming_content) == PDF
+    with record.file.open("rb") as stored:
+        assert b"".join(response.streaming_content) == stored.read()
     assert AccessLog.objects.filter(action="download", user=triage).count() == 1
 
 
@@ -165,8 +166,9 @@ def test_erase_patient_refuses_what_is_not_an_email():
         run("erase_patient", "not-an-email")
 
 
-def test_a_polyglot_record_is_only_ever_downloaded_as_an_attachment(client, triage, knee):  # noqa: F811
-    # A PDF signature followed by HTML: accepted as a PDF, so it must never be rendered by the browser.
+def test_a_polyglot_record_is_stored_without_its_html_and_downloaded_as_an_attachment(client, triage, knee):  # noqa: F811
+    # A PDF followed by HTML: accepted as a PDF and rewritten without what followed it, and in any case never
+    # rendered by the browser.
     polyglot = PDF + b"<html><script>alert(document.cookie)</script></html>"
     client.post(URL, form_data(knee, records=[pdf("report.pdf", polyglot)]))
     record = MedicalRecord.objects.get()
@@ -175,6 +177,8 @@ def test_a_polyglot_record_is_only_ever_downloaded_as_an_attachment(client, tria
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment;")
     assert response["X-Content-Type-Options"] == "nosniff"
+    content = b"".join(response.streaming_content)
+    assert content.startswith(b"%PDF-") and b"<script>" not in content
 
 
 def test_an_image_header_followed_by_html_is_refused(client, knee):  # noqa: F811
