@@ -344,6 +344,14 @@ class Article(models.Model):
 
     def save(self, *args, **kwargs):
         self.derive_fields()
+        if self.status == self.Status.PUBLISHED and not self.may_be_published():
+            # Not a decision (articles/services.py sends changed medical content back to review, or refuses to
+            # publish it): the review gate holds whichever code saves the article.
+            raise ValidationError(
+                "This medical article cannot be stored as published: no medical reviewer has signed off its "
+                "current version. Send it back to review or have it signed off (articles/services.py).",
+                code="needs_sign_off",
+            )
         if self.pk:
             self.version += 1
         if kwargs.get("update_fields") is not None:

@@ -284,3 +284,16 @@ def test_the_audit_page_lists_who_did_what_and_cannot_be_edited(client, editor, 
         assert action in html
     event = AuditEvent.objects.first()
     assert client.post(reverse("admin:articles_auditevent_delete", args=[event.pk]), {"post": "yes"}).status_code == 403
+
+
+def test_no_code_can_store_changed_medical_content_as_published(reviewer, reviewer_profile, medical):
+    """The review gate holds outside the admin too: a shell or command that edits a live medical article without
+    going through articles.services is refused, and the article stays as its reviewer signed it off."""
+    from django.core.exceptions import ValidationError
+
+    article = signed_off_live_article(medical, reviewer)
+    article.body = "<p>An unchecked claim.</p>"
+    with pytest.raises(ValidationError, match="signed off"):
+        article.save()
+    article.refresh_from_db()
+    assert "An unchecked claim" not in article.body and article.is_published()
