@@ -91,6 +91,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    # A view that cannot reach the database answers 503 with Retry-After and the site's own page (magazine/faults.py).
+    "magazine.faults.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "magazine.urls"
@@ -377,7 +379,16 @@ ARTICLES_PER_PAGE = 12
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        # Django logs every 4xx and 5xx answer. Answers to an unreachable database (503) come in floods: what
+        # answers them logs them, once a minute (magazine/faults.py).
+        "not_a_flood": {
+            "()": "django.utils.log.CallbackFilter",
+            "callback": lambda record: getattr(record, "status_code", None) != 503,
+        },
+    },
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django.request": {"filters": ["not_a_flood"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }
 
