@@ -161,9 +161,13 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "magazine.cache.RedisCache",  # Django's, with one client per process
+            # Django's, with one client per process, answering a miss when Redis fails (magazine/cache.py).
+            "BACKEND": "magazine.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "magazine",
+            # redis-py waits 5 s by default. A Redis on the local network connects and answers a page in a few
+            # milliseconds: one that takes half a second is down for a page cache, and the page is made without it.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:

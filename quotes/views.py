@@ -1,3 +1,4 @@
+import logging
 import re
 
 from django import forms
@@ -12,6 +13,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import FormView, TemplateView
 
 from articles.models import Article
+from magazine.faults import throttled_warning
 
 from .forms import CONSENT_VERSION, QuoteRequestForm, new_form_token
 from .models import PatientMessage, Quote, QuoteRequest, Treatment
@@ -19,6 +21,8 @@ from .services import quote_token_from_link, record_patient_response, submit_quo
 
 SESSION_KEY = "quote_reference"
 SLUG_RE = re.compile(r"[-\w]+")
+
+logger = logging.getLogger(__name__)
 
 
 def client_ip(request):
@@ -30,14 +34,29 @@ def client_ip(request):
 
 
 def rate_limited(request):
-    key = f"quote-rate:{client_ip(request)}"
-    cache.add(key, 0, timeout=settings.QUOTE_RATE_WINDOW)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=settings.QUOTE_RATE_WINDOW)
+    """
+    Whether the reader's address has sent more than QUOTE_RATE_LIMIT forms within QUOTE_RATE_WINDOW seconds,
+    counted in the cache (Redis: across processes and machines).
+
+    When the cache cannot count (Redis unreachable: magazine/cache.py then neither adds nor increments), forms
+    are let through, with a log line once per window: a patient's request matters more than a flood that the
+    honeypot, the minimum fill time and the one request per form token still hold back, for the minutes
+    Redis is away. (Counting in the database instead would write every sender's address beside the health
+    data, on every form, for the sake of those minutes.)
+    """
+    address = client_ip(request)
+    key, window, limit = f"quote-rate:{address}", settings.QUOTE_RATE_WINDOW, settings.QUOTE_RATE_LIMIT
+    if cache.add(key, 1, timeout=window):
         count = 1
-    return count > settings.QUOTE_RATE_LIMIT
+    else:
+        try:
+            count = cache.incr(key)
+        except ValueError:  # the count expired since add(), or the cache does not answer
+            if not cache.add(key, 1, timeout=window):
+                throttled_warning(logger, window, "The quote forms' rate limit cannot be counted: letting forms through.")
+                return False
+            count = 1
+    return count > limit
 
 
 @method_decorator([never_cache, sensitive_post_parameters()], name="dispatch")
