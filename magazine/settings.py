@@ -384,11 +384,12 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
-        # Django logs every 4xx and 5xx answer. Answers to an unreachable database (503) come in floods: what
-        # answers them logs them, once a minute (magazine/faults.py).
+        # Django logs every 4xx and 5xx answer. Refusals of the rate limit (429) and answers to an unreachable
+        # database (503) come in floods: what answers them logs them, once per address and window
+        # (quotes.views.rate_limited) or once a minute (magazine/faults.py).
         "not_a_flood": {
             "()": "django.utils.log.CallbackFilter",
-            "callback": lambda record: getattr(record, "status_code", None) != 503,
+            "callback": lambda record: getattr(record, "status_code", None) not in (429, 503),
         },
     },
     "handlers": {"console": {"class": "logging.StreamHandler"}},

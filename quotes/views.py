@@ -36,7 +36,8 @@ def client_ip(request):
 def rate_limited(request):
     """
     Whether the reader's address has sent more than QUOTE_RATE_LIMIT forms within QUOTE_RATE_WINDOW seconds,
-    counted in the cache (Redis: across processes and machines).
+    counted in the cache (Redis: across processes and machines). The first refusal of an address in a window
+    is logged, not the ones after it.
 
     When the cache cannot count (Redis unreachable: magazine/cache.py then neither adds nor increments), forms
     are let through, with a log line once per window: a patient's request matters more than a flood that the
@@ -56,6 +57,8 @@ def rate_limited(request):
                 throttled_warning(logger, window, "The quote forms' rate limit cannot be counted: letting forms through.")
                 return False
             count = 1
+    if count == limit + 1:
+        logger.warning("%s sent more than %d forms within %d s: refusing the next ones in this window.", address, limit, window)
     return count > limit
 
 
