@@ -19,6 +19,13 @@ bind = [f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+# Seconds an idle connection is kept open for its next request. Behind nginx it must stay open longer than nginx
+# keeps it in its pool (`keepalive_timeout` of the upstream block in deploy/nginx.conf, 1 s), so that nginx is
+# always the one to close it: a request nginx sends on a connection gunicorn is closing at that moment is lost,
+# and a POST to /quote/ is never sent again (proxy_next_upstream off), so the patient would get a 502. A worker
+# that stops (GUNICORN_MAX_REQUESTS reached, a restart) keeps its idle connections 2 s more (gthread's
+# STOP_KEEPALIVE_LINGER), longer than nginx's 1 s as well, and answers what arrives meanwhile with
+# "Connection: close", as it answers its last request; tests/test_keepalive.py checks all three.
 keepalive = 5
 
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))  # a stuck worker is killed and replaced

@@ -1,7 +1,8 @@
 from django.conf import settings
+from django.core.cache import cache
 from django.utils.functional import SimpleLazyObject
 
-from magazine.pagecache.data import DATA_SECONDS, cache_get_many, cache_set_many
+from magazine.pagecache.data import DATA_SECONDS
 from magazine.pagecache.version import current as site_version
 
 from .models import Category, Page, SiteBlock
@@ -34,11 +35,11 @@ def site_data(request):
     if latest_version == version:
         return latest
     keys = {name: f"site:{name}:{version}" for name in SITE_DATA}
-    data = cache_get_many(keys.values())
+    data = cache.get_many(keys.values())
     values = {name: data[key] for name, key in keys.items() if key in data}
     missing = {keys[name]: compute() for name, compute in SITE_DATA.items() if name not in values}
     if missing:
-        cache_set_many(missing, DATA_SECONDS)
+        cache.set_many(missing, DATA_SECONDS)
         values.update({name: missing[keys[name]] for name in SITE_DATA if keys[name] in missing})
     _latest[0] = (version, values)
     return values

@@ -91,6 +91,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    # A view that cannot reach the database answers 503 with Retry-After and the site's own page (magazine/faults.py).
+    "magazine.faults.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "magazine.urls"
@@ -159,9 +161,13 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "magazine.cache.RedisCache",  # Django's, with one client per process
+            # Django's, with one client per process, answering a miss when Redis fails (magazine/cache.py).
+            "BACKEND": "magazine.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "magazine",
+            # redis-py waits 5 s by default. A Redis on the local network connects and answers a page in a few
+            # milliseconds: one that takes half a second is down for a page cache, and the page is made without it.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:
@@ -377,7 +383,17 @@ ARTICLES_PER_PAGE = 12
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        # Django logs every 4xx and 5xx answer. Refusals of the rate limit (429) and answers to an unreachable
+        # database (503) come in floods: what answers them logs them, once per address and window
+        # (quotes.views.rate_limited) or once a minute (magazine/faults.py).
+        "not_a_flood": {
+            "()": "django.utils.log.CallbackFilter",
+            "callback": lambda record: getattr(record, "status_code", None) not in (429, 503),
+        },
+    },
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django.request": {"filters": ["not_a_flood"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     # pikepdf (medical records) announces itself at INFO in every process that loads it; its warnings still show.
     "loggers": {"pikepdf": {"level": "WARNING"}},

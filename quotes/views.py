@@ -1,3 +1,4 @@
+import logging
 import re
 
 from django import forms
@@ -7,19 +8,28 @@ from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import FormView, TemplateView
 
 from articles.models import Article
+from magazine.faults import DATABASE_UNAVAILABLE, database_unavailable, retry_later, throttled_warning
 
 from .forms import CONSENT_VERSION, QuoteRequestForm, new_form_token
 from .models import PatientMessage, Quote, QuoteRequest, Treatment
 from .services import can_be_accepted, quote_token_from_link, record_patient_response, submit_quote_request
 
-SESSION_KEY = "quote_reference"
 SLUG_RE = re.compile(r"[-\w]+")
+# The reference of the request a browser has just sent, for the thanks page: a signed cookie, not the session,
+# which is written to the database after the view, when the request is already saved (a failing write then
+# told the patient their saved request had failed).
+RECEIVED_COOKIE = "quote_received"
+RECEIVED_SALT = "quotes.received"
+RECEIVED_SECONDS = 3600
+
+logger = logging.getLogger(__name__)
 
 
 def client_ip(request):
@@ -31,14 +41,40 @@ def client_ip(request):
 
 
 def rate_limited(request):
-    key = f"quote-rate:{client_ip(request)}"
-    cache.add(key, 0, timeout=settings.QUOTE_RATE_WINDOW)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=settings.QUOTE_RATE_WINDOW)
+    """
+    Whether the reader's address has sent more than QUOTE_RATE_LIMIT forms within QUOTE_RATE_WINDOW seconds,
+    counted in the cache (Redis: across processes and machines). The first refusal of an address in a window
+    is logged, not the ones after it.
+
+    When the cache cannot count (Redis unreachable: magazine/cache.py then neither adds nor increments), forms
+    are let through, with a log line once per window: a patient's request matters more than a flood that the
+    honeypot, the minimum fill time and the one request per form token still hold back, for the minutes
+    Redis is away. (Counting in the database instead would write every sender's address beside the health
+    data, on every form, for the sake of those minutes.)
+    """
+    address = client_ip(request)
+    key, window, limit = f"quote-rate:{address}", settings.QUOTE_RATE_WINDOW, settings.QUOTE_RATE_LIMIT
+    if cache.add(key, 1, timeout=window):
         count = 1
-    return count > settings.QUOTE_RATE_LIMIT
+    else:
+        try:
+            count = cache.incr(key)
+        except ValueError:  # the count expired since add(), or the cache does not answer
+            if not cache.add(key, 1, timeout=window):
+                throttled_warning(logger, window, "The quote forms' rate limit cannot be counted: letting forms through.")
+                return False
+            count = 1
+    if count == limit + 1:
+        logger.warning("%s sent more than %d forms within %d s: refusing the next ones in this window.", address, limit, window)
+    return count > limit
+
+
+def uncount(request):
+    """Take back the count of a form the site failed to save: a patient sending it again is not refused for it."""
+    try:
+        cache.decr(f"quote-rate:{client_ip(request)}")
+    except ValueError:  # expired, or the cache does not answer: nothing to take back
+        pass
 
 
 @method_decorator([never_cache, sensitive_post_parameters()], name="dispatch")
@@ -67,7 +103,33 @@ class QuoteRequestView(FormView):
     def post(self, request, *args, **kwargs):
         if rate_limited(request):
             return render(request, "quotes/rate_limited.html", status=429)
-        return super().post(request, *args, **kwargs)
+        try:
+            response = super().post(request, *args, **kwargs)
+            if callable(getattr(response, "render", None)):
+                response.render()  # here, where a database that fails is answered with the patient's input
+            return response
+        except DATABASE_UNAVAILABLE as error:
+            # Nothing was saved: the form's checks and the saving itself need the database (the request's
+            # transaction rolled back), and nothing after the commit does.
+            database_unavailable(error)
+            uncount(request)
+            return self.not_sent()
+
+    def not_sent(self):
+        """
+        The form again, filled in with what the patient sent (files excepted: a browser cannot be given them
+        back), saying it was not sent, as a 503. Made without the database: the form is not validated again
+        (its checks ask the database), and the treatment and destinations chosen, whose names are in the
+        database, are kept as hidden fields.
+        """
+        fields = self.form_class.base_fields
+        sent = {
+            name: field.widget.value_from_datadict(self.request.POST, {}, name)
+            for name, field in fields.items()
+            if not isinstance(field.widget, forms.FileInput)
+        }
+        context = {"form": self.form_class(initial=sent), "kept": ("treatment", "destinations")}
+        return retry_later(render(self.request, "quotes/quoterequest_not_sent.html", context))
 
     def form_invalid(self, form):
         # A fresh token, so that a corrected form is not refused as expired or too quick.
@@ -85,8 +147,12 @@ class QuoteRequestView(FormView):
             source_article=self.source_article(form.cleaned_data.get("article")),
             records=form.cleaned_data["records"],
         )
-        self.request.session[SESSION_KEY] = quote_request.reference
-        return redirect("quotes:thanks")
+        response = redirect("quotes:thanks")
+        response.set_signed_cookie(
+            RECEIVED_COOKIE, quote_request.reference, salt=RECEIVED_SALT, max_age=RECEIVED_SECONDS,
+            path=reverse("quotes:request"), secure=settings.SESSION_COOKIE_SECURE, httponly=True, samesite="Lax",
+        )  # fmt: skip
+        return response
 
     def get_context_data(self, **kwargs):
         treatments = Treatment.objects.filter(is_active=True, is_experimental=True).select_related("related_article")
@@ -98,18 +164,24 @@ class QuoteThanksView(TemplateView):
     template_name = "quotes/quoterequest_thanks.html"
 
     def get(self, request, *args, **kwargs):
-        reference = request.session.get(SESSION_KEY)
+        reference = request.get_signed_cookie(RECEIVED_COOKIE, None, salt=RECEIVED_SALT, max_age=RECEIVED_SECONDS)
         if not reference:
             return redirect("quotes:request")
-        self.quote_request = (
-            QuoteRequest.objects.select_related("treatment__related_article").filter(reference=reference).first()
-        )
-        if self.quote_request is None:
-            return redirect("quotes:request")
-        return super().get(request, *args, **kwargs)
+        try:
+            self.quote_request = (
+                QuoteRequest.objects.select_related("treatment__related_article").filter(reference=reference).first()
+            )
+            if self.quote_request is None:  # erased since
+                return redirect("quotes:request")
+            return super().get(request, *args, **kwargs).render()
+        except DATABASE_UNAVAILABLE as error:
+            # The cookie is set only once the request is saved: the patient is told so, on a page without what
+            # only the database holds (the treatment's caution, the site's navigation).
+            database_unavailable(error)
+            return render(request, self.template_name, {"reference": reference, "layout": "plain.html"})
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(quote_request=self.quote_request, **kwargs)
+        return super().get_context_data(quote_request=self.quote_request, reference=self.quote_request.reference, **kwargs)
 
 
 class PatientQuestionForm(forms.Form):

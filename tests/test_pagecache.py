@@ -147,19 +147,6 @@ def test_a_reader_during_an_open_edit_never_caches_the_old_page_as_the_new_one(c
 
 
 @pytest.mark.django_db
-def test_a_site_whose_cache_fails_still_serves_its_pages(client, monkeypatch):
-    def broken(*args, **kwargs):
-        raise ConnectionError("Redis is down")
-
-    article = make_article(title="Still readable")
-    for name in ("get", "get_many", "set", "set_many", "add", "delete"):
-        monkeypatch.setattr(cache, name, broken)
-    for url in (article.get_absolute_url(), reverse("articles:home"), article.category.get_absolute_url()):
-        response = client.get(url)
-        assert response.status_code == 200 and "Still readable" in response.content.decode()
-
-
-@pytest.mark.django_db
 def test_the_version_last_read_stands_while_the_database_cannot_be_read(monkeypatch):
     from django.db import OperationalError
 

@@ -5,19 +5,16 @@ something goes live by itself.
 Apps tell the page cache when what readers see will change without any edit (``schedule``): a scheduled
 article going live, or expiring. Nothing is kept past that moment.
 
-Every cache call may fail (Redis restarting, out of reach): the data is then computed again, and the page is
-rendered without the cache.
+When Redis fails, the cache answers a miss (magazine/cache.py): the data is then computed again, and the page
+is rendered without the cache.
 """
 
-import logging
 import math
 
 from django.core.cache import cache
 from django.utils import timezone
 
 from . import version
-
-logger = logging.getLogger(__name__)
 
 # Data shown on public pages (counts, navigation): kept at most this long, and dropped at any edit.
 DATA_SECONDS = 3600
@@ -37,47 +34,17 @@ def versioned_key(name):
     return f"{name}:{version.current()}"
 
 
-def cache_get(key, default=None):
-    try:
-        return cache.get(key, default)
-    except Exception:
-        logger.warning("The cache could not be read (%s): going on without it.", key, exc_info=True)
-        return default
-
-
-def cache_get_many(keys):
-    try:
-        return cache.get_many(keys)
-    except Exception:
-        logger.warning("The cache could not be read: going on without it.", exc_info=True)
-        return {}
-
-
-def cache_set(key, value, timeout):
-    try:
-        cache.set(key, value, timeout)
-    except Exception:
-        logger.warning("The cache could not be written (%s): going on without it.", key, exc_info=True)
-
-
-def cache_set_many(values, timeout):
-    try:
-        cache.set_many(values, timeout)
-    except Exception:
-        logger.warning("The cache could not be written: going on without it.", exc_info=True)
-
-
 def seconds_until_next_change():
     """Seconds before readers see a change by itself (a scheduled publication or expiry), or None."""
     key = versioned_key("public-pages:next-change")
-    cached = cache_get(key)
+    cached = cache.get(key)
     now = timezone.now()
     if cached is None:
         upcoming = [moment for moment in (next_change(now) for next_change in _schedules) if moment]
         cached = min(upcoming).timestamp() if upcoming else 0
         # Kept until that moment at most: then the next one is looked up.
         timeout = DATA_SECONDS if not cached else min(DATA_SECONDS, math.ceil(cached - now.timestamp()))
-        cache_set(key, cached, max(1, timeout))
+        cache.set(key, cached, max(1, timeout))
     if not cached:
         return None
     return max(0, int(cached - now.timestamp()))
@@ -92,10 +59,10 @@ def data_timeout(seconds=DATA_SECONDS):
 def cached_count(name, count):
     """The result of ``count()`` for the list ``name``, cached until readers could see another number."""
     key = versioned_key(f"public-counts:{name}")
-    value = cache_get(key)
+    value = cache.get(key)
     if value is None:
         value = count()
         timeout = data_timeout()
         if timeout > 0:
-            cache_set(key, value, timeout)
+            cache.set(key, value, timeout)
     return value

@@ -6,7 +6,8 @@ page at once.
 Views opt in with ``public_page``. Staff and previews are never served from the cache nor stored in it; no
 page is kept past the next scheduled change (data.py). When a page is missing (after an edit every page is),
 one request renders it while the others that want it wait for its result, instead of every worker rendering
-the same page at once. When the cache fails, pages are rendered without it.
+the same page at once. When Redis fails, the cache answers a miss (magazine/cache.py) and pages are rendered
+without it.
 """
 
 import hashlib
@@ -22,7 +23,7 @@ from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
 
 from . import version
-from .data import cache_get, cache_get_many, cache_set, data_timeout
+from .data import data_timeout
 
 logger = logging.getLogger(__name__)
 
@@ -67,35 +68,28 @@ class PageCacheEntry:
 
     def take_lock(self):
         """True if this request renders the page; False if another is rendering it already."""
-        try:
-            self.locked = cache.add(self.lock, 1, RENDER_LOCK_SECONDS)
-        except Exception:
-            logger.warning("The cache could not be written: rendering without the render lock.", exc_info=True)
-            return True
+        self.locked = cache.add(self.lock, 1, RENDER_LOCK_SECONDS)
         return self.locked
 
     def release_lock(self):
         if self.locked:
-            try:
-                cache.delete(self.lock)
-            except Exception:
-                logger.warning("The render lock could not be released: it expires by itself.", exc_info=True)
+            cache.delete(self.lock)
 
     def wait(self):
         """
         The page another request is rendering, once it is stored; None if that request ends without storing
-        it (a page that is not cached) or takes longer than RENDER_WAIT_SECONDS.
+        it (a page that is not cached), takes longer than RENDER_WAIT_SECONDS, or no lock is found at all (a
+        cache that answers nothing refuses every lock: then the page is rendered at once, without waiting).
         """
         deadline = time.monotonic() + RENDER_WAIT_SECONDS
-        while time.monotonic() < deadline:
-            time.sleep(RENDER_POLL_SECONDS)
-            found = cache_get_many([self.key, self.lock])
+        while True:
+            found = cache.get_many([self.key, self.lock])
             entry = found.get(self.key)
             if entry is not None and entry[0] == self.version:
                 return entry[1]
-            if self.lock not in found:
+            if self.lock not in found or time.monotonic() >= deadline:
                 return None
-        return None
+            time.sleep(RENDER_POLL_SECONDS)
 
     def store(self, response):
         if response.status_code != 200 or response.cookies or response.streaming:
@@ -108,7 +102,7 @@ class PageCacheEntry:
             patch_vary_headers(response, ["Cookie"])
             if not response.has_header("ETag"):
                 set_response_etag(response)  # once, not on every conditional GET
-            cache_set(self.key, (self.version, response), timeout)
+            cache.set(self.key, (self.version, response), timeout)
 
 
 def serves_from_cache(request):
@@ -141,7 +135,7 @@ class PublicPageCacheMiddleware:
             return self.get_response(request)
         language = page_language(request)
         key = page_key(request, language)
-        entry = cache_get(key)
+        entry = cache.get(key)
         if entry is not None and entry[0] == current:
             return entry[1]
         request.public_page = page = PageCacheEntry(key, current, language)
