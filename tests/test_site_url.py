@@ -18,11 +18,9 @@ STAND_IN = '#!/bin/sh\nprintf "%s %s\\n" "$SITE_URL" "$*" >> "$MAKE_TARGET_LOG"\
 NOT_PASSED_ON = {"SITE_URL", "HOST", "PORT", "MAKEFLAGS", "MFLAGS", "MAKELEVEL"}
 SEND_EMAILS = """
 from types import SimpleNamespace
-from django.core import mail
 from quotes.models import QuoteRequest
-from quotes.services import patient_link, send_quote_request_emails
-send_quote_request_emails(QuoteRequest(pk=7, reference="MT-2026-ABC123", email="patient@example.org"))
-print(mail.outbox[1].body)
+from quotes.services import new_request_emails, patient_link
+print(new_request_emails(QuoteRequest(pk=7, reference="MT-2026-ABC123", email="patient@example.org"))[1]["body"])
 print(patient_link(SimpleNamespace(token="a-token")))
 """
 needs_make = pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
