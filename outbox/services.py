@@ -38,7 +38,7 @@ RECORD_PAUSES = (0.5, 1, 2, 4, 8, 15, 30)
 # A task claimed this long ago whose e-mail is still waiting was claimed by a worker that stopped: the claim of
 # the e-mail follows the claim of its task within milliseconds.
 CLAIM_GRACE = timedelta(seconds=60)
-SWEEP_EVERY = timedelta(seconds=60)
+SWEEP_EVERY = timedelta(minutes=5)
 
 
 def queue_email(*, topic, about, subject, body, to):
