@@ -21,13 +21,25 @@ venv: $(VENV)/.installed
 # Links in e-mails (SITE_URL) lead to the server these targets start, unless SITE_URL is set.
 run serve: export SITE_URL ?= http://$(HOST):$(PORT)
 
-## Set up everything (SQLite, demo content, demo accounts) and serve on http://$(HOST):$(PORT)
+# Runs the server $(2) with the mail worker ($(1) manage.py mail_worker) beside it. Ctrl-C reaches both (they
+# share the terminal's process group) and the worker finishes the e-mail it is sending; when the server stops by
+# itself, the worker is told to stop. Either way the recipe waits for the worker before it ends.
+define with_mail_worker
+$(1) manage.py mail_worker --no-reload & worker=$$!; \
+	trap 'interrupted=1' INT; \
+	$(2); status=$$?; \
+	[ -n "$$interrupted" ] || kill $$worker 2>/dev/null; \
+	wait $$worker; exit $$status
+endef
+
+## Set up everything (SQLite, demo content, demo accounts) and serve on http://$(HOST):$(PORT), with the mail worker
 run: venv
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(BIN)/python manage.py setup_groups
 	DJANGO_DEBUG=1 $(BIN)/python manage.py load_demo_content
 	DJANGO_DEBUG=1 $(BIN)/python manage.py demo_accounts --url "$${SITE_URL%/}/admin/"
-	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@DJANGO_DEBUG=1; export DJANGO_DEBUG; \
+	$(call with_mail_worker,$(BIN)/python,$(BIN)/python manage.py runserver $(HOST):$(PORT))
 
 ## Run the whole test suite (SQLite; PostgreSQL when DATABASE_URL is set). Browser tests skip without Chromium.
 test: venv
@@ -43,8 +55,9 @@ check: venv
 	DJANGO_DEBUG=1 $(BIN)/python manage.py check
 	DJANGO_DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 
-## The production configuration locally: debug off, gunicorn (gunicorn.conf.py), whitenoise; PostgreSQL and
-## Redis when DATABASE_URL and REDIS_URL are set. Without DJANGO_SECRET_KEY a throwaway key is used (with a warning).
+## The production configuration locally: debug off, gunicorn (gunicorn.conf.py), whitenoise, the mail worker;
+## PostgreSQL and Redis when DATABASE_URL and REDIS_URL are set. Without DJANGO_SECRET_KEY a throwaway key is used
+## (with a warning).
 serve: venv
 	@if [ -z "$$DJANGO_SECRET_KEY" ]; then \
 		echo "warning: DJANGO_SECRET_KEY is not set: using a throwaway key, so sessions and signed links end with this run." >&2; \
@@ -54,8 +67,8 @@ serve: venv
 		DJANGO_SECURE_COOKIES="$${DJANGO_SECURE_COOKIES:-0}" DJANGO_SSL_REDIRECT="$${DJANGO_SSL_REDIRECT:-0}" && \
 	$(BIN)/python manage.py migrate --noinput && \
 	$(BIN)/python manage.py collectstatic --noinput -v0 && \
-	echo "Serving the production configuration on http://$(HOST):$(PORT)/ (database: $${DATABASE_URL:+DATABASE_URL}$${DATABASE_URL:-SQLite}; cache: $${REDIS_URL:+Redis}$${REDIS_URL:-local memory})" && \
-	exec $(BIN)/gunicorn -c gunicorn.conf.py
+	echo "Serving the production configuration on http://$(HOST):$(PORT)/ (database: $${DATABASE_URL:+DATABASE_URL}$${DATABASE_URL:-SQLite}; cache: $${REDIS_URL:+Redis}$${REDIS_URL:-local memory})" || exit $$?; \
+	$(call with_mail_worker,$(BIN)/python,$(BIN)/gunicorn -c gunicorn.conf.py)
 
 ## Benchmark the production server on PostgreSQL and Redis with wrk (bench/run.sh); results in bench/results/latest.md
 bench: venv

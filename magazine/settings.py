@@ -70,9 +70,12 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_tasks",
+    "django_tasks_db",
     "magazine.apps.MagazineConfig",
     "articles",
     "quotes",
+    "outbox",
 ]
 
 MIDDLEWARE = [
@@ -287,6 +290,18 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 EMAIL_TIMEOUT = 10
+# E-mails are written to the outbox (outbox/) in the transaction of the change that causes them, and sent by the
+# worker (manage.py mail_worker). An attempt that fails is tried again after EMAIL_RETRY_SECONDS, then twice as
+# long each time up to EMAIL_RETRY_MAX_SECONDS; after EMAIL_MAX_ATTEMPTS attempts (about 5 hours with the
+# defaults) the e-mail is failed, and listed for staff to send again.
+EMAIL_MAX_ATTEMPTS = int(os.environ.get("EMAIL_MAX_ATTEMPTS", "12"))
+EMAIL_RETRY_SECONDS = float(os.environ.get("EMAIL_RETRY_SECONDS", "30"))
+EMAIL_RETRY_MAX_SECONDS = float(os.environ.get("EMAIL_RETRY_MAX_SECONDS", "3600"))
+
+# Django's tasks framework (the django-tasks backport) with its database backend: a task is a row written in the
+# transaction that enqueues it, so it exists exactly when the change that caused it was committed. (The
+# immediate backend would run it at once, inside that transaction, before anyone knows whether it commits.)
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG and env_bool("DJANGO_SECURE_COOKIES", default=True)

@@ -1,28 +1,27 @@
-import logging
-
 from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from outbox.models import Email
+from outbox.services import forget, queue_email
+
 from .models import AccessLog, MedicalRecord, PatientMessage, QuoteRequest, StatusChange, new_reference
 
 DUPLICATE_WINDOW = timedelta(days=30)
 PATIENT_LINK_SALT = "quotes.patient-link"
 
-logger = logging.getLogger(__name__)
-
 
 def submit_quote_request(*, data, destinations, submission_key, consent_version, source_article=None, records=()):
     """
-    Save a quote request and notify the patient and the triage inbox after commit.
+    Save a quote request with the e-mails to the patient and the triage inbox, which the worker sends once it is
+    committed: the request itself never waits for the mail server.
 
     ``records`` are ``(file, content_type)`` pairs the form has checked and rewritten (quotes/records.py).
     Returns ``(quote_request, created)``: a form submitted twice (double click,
@@ -53,7 +52,7 @@ def submit_quote_request(*, data, destinations, submission_key, consent_version,
                     content_type=content_type,
                     size=upload.size,
                 )
-            transaction.on_commit(lambda: send_quote_request_emails(quote_request))
+            queue_quote_request_emails(quote_request)
     except IntegrityError:
         # The same form arrived twice at once: the other submission won.
         existing = QuoteRequest.objects.filter(submission_key=submission_key).first()
@@ -113,20 +112,38 @@ def _unique_reference(year):
     raise RuntimeError("Could not find a free quote reference")
 
 
-def send_quote_request_emails(quote_request):
-    """E-mails carry the reference and links only: never a name, treatment or condition."""
+def new_request_emails(quote_request):
+    """
+    The e-mails a new request sends, as ``queue_email`` takes them. E-mails carry the reference and links only:
+    never a name, treatment or condition.
+    """
     context = {
         "reference": quote_request.reference,
         "admin_url": settings.SITE_URL + quote_request.get_absolute_url(),
         "magazine_name": settings.MAGAZINE_NAME,
     }
-    messages = [
-        ("quotes/email/patient_confirmation.txt", f"Your quote request {quote_request.reference}", [quote_request.email]),
-        ("quotes/email/triage_notification.txt", f"New quote request {quote_request.reference}", [settings.QUOTE_TRIAGE_EMAIL]),
+    return [
+        _email(
+            quote_request,
+            "quotes/email/patient_confirmation.txt",
+            f"Your quote request {quote_request.reference}",
+            [quote_request.email],
+            context,
+        ),
+        _email(
+            quote_request,
+            "quotes/email/triage_notification.txt",
+            f"New quote request {quote_request.reference}",
+            [settings.QUOTE_TRIAGE_EMAIL],
+            context,
+        ),
     ]
-    for template, subject, recipients in messages:
-        # The request is saved; triage sees it in the admin even if an e-mail never leaves.
-        _send(template, subject, recipients, context, quote_request.reference)
+
+
+def queue_quote_request_emails(quote_request):
+    """Write the e-mails of a new request to the outbox, in the transaction that saves it."""
+    for email in new_request_emails(quote_request):
+        queue_email(**email)
 
 
 def patient_link(quote):
@@ -161,15 +178,8 @@ def send_quote(*, quote, by):
             "link_days": settings.QUOTE_LINK_MAX_AGE_DAYS,
             "magazine_name": settings.MAGAZINE_NAME,
         }
-        transaction.on_commit(
-            lambda: _send(
-                "quotes/email/quote_ready.txt",
-                f"Your quote {quote_request.reference} is ready",
-                [quote_request.email],
-                context,
-                quote_request.reference,
-            )
-        )
+        subject = f"Your quote {quote_request.reference} is ready"
+        queue_email(**_email(quote_request, "quotes/email/quote_ready.txt", subject, [quote_request.email], context))
 
 
 def can_be_accepted(quote):
@@ -202,31 +212,29 @@ def record_patient_response(*, quote, kind, text=""):
             "what": message.get_kind_display().lower(),
             "admin_url": settings.SITE_URL + quote_request.get_absolute_url(),
         }
-        transaction.on_commit(
-            lambda: _send(
-                "quotes/email/patient_responded.txt",
-                f"Patient response on {quote_request.reference}",
-                [settings.QUOTE_TRIAGE_EMAIL],
-                context,
-                quote_request.reference,
-            )
-        )
+        subject = f"Patient response on {quote_request.reference}"
+        to = [settings.QUOTE_TRIAGE_EMAIL]
+        queue_email(**_email(quote_request, "quotes/email/patient_responded.txt", subject, to, context))
     return message
 
 
-def _send(template, subject, recipients, context, reference):
-    try:
-        send_mail(subject, render_to_string(template, context), None, recipients)
-    except Exception:
-        logger.exception("Could not send %s for quote request %s", template, reference)
+def _email(quote_request, template, subject, to, context):
+    """An e-mail about ``quote_request``, rendered now, as ``queue_email`` takes it."""
+    return {
+        "topic": Email.Topic.QUOTES,
+        "about": quote_request.reference,
+        "subject": subject,
+        "body": render_to_string(template, context),
+        "to": to,
+    }
 
 
 def erase_quote_requests(quote_requests):
     """
     Delete requests with everything attached to them (notes, quotes, answers, record files).
 
-    The access log keeps only the reference, user and time of each entry. Returns the
-    references erased and the number of record files removed.
+    The access log keeps only the reference, user and time of each entry; the e-mails about them go too, sent
+    or not. Returns the references erased and the number of record files removed.
     """
     references, files = [], 0
     with transaction.atomic():
@@ -236,4 +244,5 @@ def erase_quote_requests(quote_requests):
                 files += 1
             references.append(quote_request.reference)
             quote_request.delete()
+        forget(topic=Email.Topic.QUOTES, about=references)
     return references, files

@@ -1,14 +1,17 @@
 import io
 import itertools
 import re
+import signal
 from datetime import timedelta
 from html import unescape
+from unittest import mock
 
 import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import timezone
+from django_tasks_db.management.commands import db_worker
 
 from articles import context_processors as site_data_of_this_process
 from articles.models import Article, Author, Category, Tag
@@ -115,3 +118,42 @@ def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     return settings.MEDIA_ROOT
+
+
+def run_queued_tasks():
+    """
+    Run every task that is due, as the mail worker (manage.py mail_worker --batch) does, in this process and the
+    test's transaction: the e-mails they send land in pytest-django's ``mailoutbox``.
+    """
+    worker = db_worker.Worker(
+        queue_names=["default"], interval=0, batch=True, backend_name="default", startup_delay=False,
+        max_tasks=None, worker_id="tests", excluded_queue_names=[],
+    )  # fmt: skip
+    # Between tasks the worker drops a connection left in a transaction, as the test's is.
+    with mock.patch.object(db_worker, "close_old_connections"):
+        worker.run()
+
+
+def run_mail_worker_command(*args):
+    """``manage.py mail_worker --batch ARGS`` in this process, leaving the test run's signal handlers as they were."""
+    signals = [signal.SIGINT, signal.SIGTERM, signal.SIGQUIT]
+    handlers = [signal.getsignal(number) for number in signals]
+    out = io.StringIO()
+    try:
+        with mock.patch.object(db_worker, "close_old_connections"):
+            call_command("mail_worker", "--batch", "--no-reload", "--no-startup-delay", "--interval=0", *args, stdout=out)
+    finally:
+        for number, handler in zip(signals, handlers):
+            signal.signal(number, handler)
+    return out.getvalue()
+
+
+@pytest.fixture
+def deliver_emails(mailoutbox):
+    """Run the mail worker over what is queued; returns the e-mails sent so far (``mailoutbox``)."""
+
+    def deliver():
+        run_queued_tasks()
+        return mailoutbox
+
+    return deliver

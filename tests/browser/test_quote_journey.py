@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from articles.models import SiteBlock
 from quotes.models import DEFAULT_CAUTION, Destination, Note, PatientMessage, QuoteRequest, Treatment
-from tests.conftest import make_article
+from tests.conftest import make_article, run_queued_tasks
 
 pytestmark = pytest.mark.browser
 
@@ -125,6 +125,7 @@ def write_quote(page, *, valid_until, lines):
 
 
 def patient_link_from_email(mailoutbox, live_server):
+    run_queued_tasks()  # the mail worker sends what the admin queued
     [message] = [message for message in mailoutbox if "is ready" in message.subject]
     match = re.search(re.escape(live_server.url) + r"/quote/view/\S+/", message.body)
     assert match, message.body

@@ -5,10 +5,10 @@ from decimal import Decimal
 from unittest import mock
 
 import pytest
-from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from outbox.models import Email
 from quotes.models import PatientMessage, Quote, QuoteLine, QuoteRequest
 from quotes.services import patient_link, send_quote
 from tests.quotes.test_admin import make_request
@@ -41,17 +41,16 @@ def test_totals_are_exact_decimals():
     assert make_quote(lines=()).total == Decimal("0.00")
 
 
-def test_sending_emails_a_link_and_moves_the_request_to_quoted(triage, django_capture_on_commit_callbacks):
+def test_sending_emails_a_link_and_moves_the_request_to_quoted(triage, deliver_emails):
     quote = make_quote()
-    with django_capture_on_commit_callbacks(execute=True):
-        send_quote(quote=quote, by=triage)
+    send_quote(quote=quote, by=triage)
     quote.refresh_from_db()
     quote_request = quote.quote_request
     quote_request.refresh_from_db()
     assert quote.sent_at is not None
     assert quote_request.status == QuoteRequest.Status.QUOTED
     assert [(c.from_status, c.to_status) for c in quote_request.status_changes.all()] == [("new", "in_review"), ("in_review", "quoted")]
-    (message,) = mail.outbox
+    (message,) = deliver_emails()
     assert message.to == [quote_request.email] and quote_request.reference in message.subject
     assert "/quote/view/" in message.body
     assert "Arthritis" not in message.body and "Maria" not in message.body
@@ -102,18 +101,17 @@ def test_link_of_an_unsent_quote_does_not_open(client):
     assert client.get(path_of(patient_link(quote))).status_code == 404
 
 
-def test_patient_accepts_and_triage_sees_it(client, triage, django_capture_on_commit_callbacks):
+def test_patient_accepts_and_triage_sees_it(client, triage, deliver_emails):
     quote = make_quote()
     send_quote(quote=quote, by=triage)
     path = path_of(patient_link(quote))
-    mail.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(path, {"action": "accept"}, follow=True)
+    deliver_emails().clear()
+    response = client.post(path, {"action": "accept"}, follow=True)
     assert "we have your acceptance" in response.content.decode()
     quote.refresh_from_db()
     assert quote.accepted_at is not None
     assert quote.messages.get().kind == PatientMessage.Kind.ACCEPTED
-    assert mail.outbox[0].subject == f"Patient response on {quote.quote_request.reference}"
+    assert deliver_emails()[0].subject == f"Patient response on {quote.quote_request.reference}"
     client.force_login(triage)
     html = client.get(reverse("admin:quotes_quoterequest_change", args=[quote.quote_request.pk])).content.decode()
     assert "Accepted the quote" in html
@@ -139,7 +137,7 @@ def test_an_empty_or_out_of_date_quote_is_not_sent(triage):
         send_quote(quote=make_quote(lines=()), by=triage)
     with pytest.raises(ValidationError, match="validity date has passed"):
         send_quote(quote=make_quote(valid_until=timezone.localdate() - timedelta(days=1)), by=triage)
-    assert not mail.outbox
+    assert not Email.objects.exists()
 
 
 def test_a_closed_request_cannot_be_quoted(triage):
