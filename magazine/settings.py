@@ -408,10 +408,12 @@ LOGGING = {
         },
     },
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"django.request": {"filters": ["not_a_flood"]}},
+    "loggers": {
+        "django.request": {"filters": ["not_a_flood"]},
+        # pikepdf (medical records) announces itself at INFO in every process that loads it; its warnings show.
+        "pikepdf": {"level": "WARNING"},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
-    # pikepdf (medical records) announces itself at INFO in every process that loads it; its warnings still show.
-    "loggers": {"pikepdf": {"level": "WARNING"}},
 }
 
 # CKEditor 4 is past end of life; SECURITY.md explains the risk and the
