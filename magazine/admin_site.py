@@ -1,9 +1,35 @@
+from itertools import islice
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin import AdminSite
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import ValidationError
+from django_otp import devices_for_user
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
+
+
+class TwoFactorLoginForm(OTPAdminAuthenticationForm):
+    """
+    django-otp's admin login, where someone with one authenticator device logs in with their password and its
+    code in one step. Someone with several chooses the device that showed the code: django-otp never tries a
+    code against each in turn, as every device a wrong guess is tried on counts it as a failed attempt.
+    """
+
+    otp_error_messages = {
+        **OTPAdminAuthenticationForm.otp_error_messages,
+        "device_required": "You have several authenticator devices: choose the one that showed this code.",
+        "no_device": "This account has no authenticator app yet: ask an administrator to enrol it (manage.py enrol_totp).",
+    }
+
+    def clean_otp(self, user):
+        if user is not None and not self.cleaned_data.get("otp_device"):
+            devices = list(islice(devices_for_user(user), 2))
+            if not devices:
+                raise ValidationError(self.otp_error_messages["no_device"], code="no_device")
+            if len(devices) == 1:
+                self.cleaned_data["otp_device"] = devices[0].persistent_id
+        super().clean_otp(user)
 
 
 class MagazineAdminSite(OTPAdminSite):
@@ -21,7 +47,7 @@ class MagazineAdminSite(OTPAdminSite):
 
     @property
     def login_form(self):
-        return OTPAdminAuthenticationForm if settings.ADMIN_REQUIRE_2FA else AdminAuthenticationForm
+        return TwoFactorLoginForm if settings.ADMIN_REQUIRE_2FA else AdminAuthenticationForm
 
     @property
     def login_template(self):
