@@ -4,7 +4,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin import AdminSite
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.core.exceptions import ValidationError
+from django.contrib.auth import get_permission_codename
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db.models import ForeignObjectRel
+from django.db.models.constants import LOOKUP_SEP
 from django_otp import devices_for_user
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
 
@@ -82,6 +85,58 @@ class MagazineAdminSite(OTPAdminSite):
         response = super().logout(request, extra_context)
         response.delete_cookie(STAFF_COOKIE_NAME, samesite=settings.SESSION_COOKIE_SAMESITE)
         return response
+
+
+class NeedToKnowAdminMixin:
+    """
+    A list its users cannot filter through what they may not see: a lookup (``?field__…=``) or ``?_to_field=``
+    whose path reaches into a model the user has no permission to view is refused (400), as Django refuses a
+    lookup it does not allow. An editor cannot ask the articles list which articles led to quote requests
+    (``?quote_requests__isnull=False``) nor map request ids to articles (``?quote_requests=ID``). A forward
+    relation compared by the key its row holds (``user__id__exact``, the admin's own related filters) stays
+    allowed: that is the row's own data.
+    """
+
+    def lookup_allowed(self, lookup, value, request):
+        if reaches_unseen_model(self.model, lookup, request.user):
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
+    def to_field_allowed(self, request, to_field):
+        if reaches_unseen_model(self.model, to_field, request.user):
+            return False
+        return super().to_field_allowed(request, to_field)
+
+
+def reaches_unseen_model(model, lookup, user):
+    """
+    Whether the lookup's path reads a model ``user`` may not view: across a reverse relation into it, or a field
+    of it other than the key a forward relation holds.
+    """
+    relation = None
+    for part in lookup.split(LOOKUP_SEP):
+        try:
+            field = model._meta.pk if part == "pk" and relation else model._meta.get_field(part)
+        except FieldDoesNotExist:
+            break  # a lookup or transform (isnull, in, year…): the path ends in model
+        if relation is not None and not may_view(user, model) and not is_key_of(relation, field):
+            return True
+        if not field.is_relation:
+            return False
+        relation, model = field, field.related_model
+    return relation is not None and isinstance(relation, ForeignObjectRel) and not may_view(user, model)
+
+
+def is_key_of(relation, field):
+    """Whether ``field`` is what a forward relation stores in its own row (the related row's key)."""
+    if isinstance(relation, ForeignObjectRel):
+        return False
+    return field in getattr(relation, "foreign_related_fields", (relation.related_model._meta.pk,))
+
+
+def may_view(user, model):
+    opts = model._meta
+    return any(user.has_perm(f"{opts.app_label}.{get_permission_codename(action, opts)}") for action in ("view", "change"))
 
 
 class ReadOnlyAdminMixin:

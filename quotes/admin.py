@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.timesince import timesince
 
-from magazine.admin_site import ReadOnlyAdminMixin, run_bulk_action
+from magazine.admin_site import NeedToKnowAdminMixin, ReadOnlyAdminMixin, run_bulk_action
 
 from .models import AccessLog, Destination, MedicalRecord, Note, PatientMessage, Quote, QuoteLine, QuoteRequest, StatusChange, Treatment
 from .services import change_status, erase_quote_requests, log_access, patient_link, send_quote
@@ -38,7 +38,7 @@ def csv_safe(value):
 
 
 @admin.register(Treatment)
-class TreatmentAdmin(admin.ModelAdmin):
+class TreatmentAdmin(NeedToKnowAdminMixin, admin.ModelAdmin):
     list_display = ["name", "is_experimental", "is_active", "related_article", "position"]
     list_editable = ["is_active", "position"]
     list_filter = ["is_experimental", "is_active"]
@@ -49,7 +49,7 @@ class TreatmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Destination)
-class DestinationAdmin(admin.ModelAdmin):
+class DestinationAdmin(NeedToKnowAdminMixin, admin.ModelAdmin):
     list_display = ["name", "is_active", "position"]
     list_editable = ["is_active", "position"]
     search_fields = ["name"]
