@@ -2,18 +2,25 @@ import csv
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected
+from django.contrib.admin.options import IS_POPUP_VAR
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
+from django.contrib.admin.utils import model_ngettext
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
 from django.utils.timesince import timesince
+from django.utils.translation import gettext_lazy
 
 from magazine.admin_site import NeedToKnowAdminMixin, ReadOnlyAdminMixin, run_bulk_action
 
 from .models import AccessLog, Destination, MedicalRecord, Note, PatientMessage, Quote, QuoteLine, QuoteRequest, StatusChange, Treatment
-from .services import change_status, erase_quote_requests, log_access, patient_link, send_quote
+from .services import change_status, erase_quote_requests, log_access, patient_link, retire_catalogue_entries, send_quote
 
 # Statuses triage staff can move several requests to at once from the list.
 BULK_STATUSES = [
@@ -37,8 +44,71 @@ def csv_safe(value):
     return text
 
 
+class CatalogueAdmin(NeedToKnowAdminMixin, admin.ModelAdmin):
+    """
+    The treatments and destinations patients choose from, which editors keep. Deleting one that a request or a
+    quote uses keeps it with them and takes it off the form instead; no page of these admins says anything
+    about requests (nor how many chose an entry).
+    """
+
+    actions = ["delete_selected"]
+    delete_confirmation_template = "admin/quotes/catalogue_delete_confirmation.html"
+    delete_selected_confirmation_template = "admin/quotes/catalogue_delete_selected_confirmation.html"
+
+    def get_deleted_objects(self, objs, request):
+        # Deleting an entry deletes nothing else (one in use is kept instead): the page lists the entries alone.
+        entries = list(objs)
+        listed = [
+            format_html('{}: <a href="{}">{}</a>', capfirst(self.opts.verbose_name), self._change_url(entry), entry)
+            for entry in entries
+        ]
+        return listed, {self.opts.verbose_name_plural: len(entries)}, set(), []
+
+    def log_deletions(self, request, queryset):
+        pass  # delete_queryset writes the history of what became of each entry: deleted, or kept off the form
+
+    def delete_model(self, request, obj):
+        self.delete_queryset(request, self.model.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            deleted, kept = retire_catalogue_entries(queryset)
+            if deleted:
+                super().log_deletions(request, deleted)
+            for entry in kept:
+                self.log_change(request, entry, "Taken off the quote form instead of deleted: it is in use.")
+        if kept:
+            self.message_user(
+                request,
+                f"Kept, and no longer offered on the quote form, because quote requests or quotes use "
+                f"{'it' if len(kept) == 1 else 'them'}: {', '.join(str(entry) for entry in kept)}.",
+                messages.WARNING,
+            )
+        return deleted, kept
+
+    def response_delete(self, request, obj_display, obj_id):
+        if IS_POPUP_VAR in request.POST or not self.model.objects.filter(pk=obj_id).exists():
+            return super().response_delete(request, obj_display, obj_id)
+        # Kept (delete_queryset said so): back to the list, without Django's "was deleted successfully".
+        changelist = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
+        preserved = {"preserved_filters": self.get_preserved_filters(request), "opts": self.opts}
+        return HttpResponseRedirect(add_preserved_filters(preserved, changelist))
+
+    @admin.action(permissions=["delete"], description=gettext_lazy("Delete selected %(verbose_name_plural)s"))
+    def delete_selected(self, request, queryset):
+        if not request.POST.get("post"):
+            return delete_selected(self, request, queryset)  # Django's confirmation page, with the entries alone
+        deleted, _ = self.delete_queryset(request, queryset)
+        if deleted:
+            self.message_user(request, f"Deleted {len(deleted)} {model_ngettext(self.opts, len(deleted))}.", messages.SUCCESS)
+        return None
+
+    def _change_url(self, entry):
+        return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[entry.pk])
+
+
 @admin.register(Treatment)
-class TreatmentAdmin(NeedToKnowAdminMixin, admin.ModelAdmin):
+class TreatmentAdmin(CatalogueAdmin):
     list_display = ["name", "is_experimental", "is_active", "related_article", "position"]
     list_editable = ["is_active", "position"]
     list_filter = ["is_experimental", "is_active"]
@@ -49,7 +119,7 @@ class TreatmentAdmin(NeedToKnowAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Destination)
-class DestinationAdmin(NeedToKnowAdminMixin, admin.ModelAdmin):
+class DestinationAdmin(CatalogueAdmin):
     list_display = ["name", "is_active", "position"]
     list_editable = ["is_active", "position"]
     search_fields = ["name"]

@@ -6,6 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django_countries.fields import CountryField
@@ -24,6 +25,12 @@ DEFAULT_CAUTION = (
 
 def new_reference(year):
     return f"MT-{year}-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
+
+
+class TreatmentQuerySet(models.QuerySet):
+    def in_use(self):
+        """Treatments a request chose: they stay with it, whatever becomes of the catalogue."""
+        return self.filter(Exists(QuoteRequest.objects.filter(treatment=OuterRef("pk"))))
 
 
 class Treatment(models.Model):
@@ -50,6 +57,8 @@ class Treatment(models.Model):
     is_active = models.BooleanField("offered", default=True, help_text="Only offered treatments appear on the form.")
     position = models.PositiveSmallIntegerField(default=0)
 
+    objects = TreatmentQuerySet.as_manager()
+
     class Meta:
         ordering = ["position", "name"]
 
@@ -61,10 +70,20 @@ class Treatment(models.Model):
         return self.caution_note or DEFAULT_CAUTION
 
 
+class DestinationQuerySet(models.QuerySet):
+    def in_use(self):
+        """Destinations a request chose or a quote names: they stay with them, whatever becomes of the catalogue."""
+        chosen = QuoteRequest.destinations.through.objects.filter(destination=OuterRef("pk"))
+        quoted = Quote.objects.filter(destination=OuterRef("pk"))
+        return self.filter(Exists(chosen) | Exists(quoted))
+
+
 class Destination(models.Model):
     name = models.CharField(max_length=80, unique=True)
     is_active = models.BooleanField("offered", default=True)
     position = models.PositiveSmallIntegerField(default=0)
+
+    objects = DestinationQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "name"]

@@ -203,6 +203,26 @@ def _send(template, subject, recipients, context, reference):
         logger.exception("Could not send %s for quote request %s", template, reference)
 
 
+def retire_catalogue_entries(entries):
+    """
+    Delete the treatments or destinations in ``entries`` that no request or quote uses, and take the others off
+    the quote form instead: a request keeps what its patient chose. Returns ``(deleted, kept)``, lists of entries.
+    """
+    model = entries.model
+    with transaction.atomic():
+        # Locked first (PostgreSQL): a patient choosing one of them meanwhile waits, and is then counted as a use.
+        pks = list(entries.values_list("pk", flat=True))
+        locked = list(model.objects.filter(pk__in=pks).order_by("pk").select_for_update())
+        used = set(model.objects.filter(pk__in=pks).in_use().values_list("pk", flat=True))
+        kept = [entry for entry in locked if entry.pk in used]
+        deleted = [entry for entry in locked if entry.pk not in used]
+        model.objects.filter(pk__in=[entry.pk for entry in kept]).update(is_active=False)
+        model.objects.filter(pk__in=[entry.pk for entry in deleted]).delete()
+    for entry in kept:
+        entry.is_active = False
+    return deleted, kept
+
+
 def erase_quote_requests(quote_requests):
     """
     Delete requests with everything attached to them (notes, quotes, answers, record files).
