@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin import AdminSite
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.auth import get_permission_codename
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import ForeignObjectRel
@@ -40,6 +41,21 @@ class TwoFactorLoginForm(OTPAdminAuthenticationForm):
         super().clean_otp(user)
 
 
+class AutocompleteView(AutocompleteJsonView):
+    """
+    Django's autocomplete answer, handed to the model admin that searched (``autocomplete_shown(request,
+    objects)``, when it has one) before it is sent: admins that log who saw which of their objects log it.
+    """
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        shown = getattr(self.model_admin, "autocomplete_shown", None)
+        if shown is not None:
+            context["object_list"] = list(context["object_list"])
+            shown(self.request, context["object_list"])
+        return context
+
+
 class MagazineAdminSite(OTPAdminSite):
     """
     The admin, where staff must also give a one-time code from their authenticator app
@@ -60,6 +76,9 @@ class MagazineAdminSite(OTPAdminSite):
     @property
     def login_template(self):
         return "otp/admin111/login.html" if settings.ADMIN_REQUIRE_2FA else None
+
+    def autocomplete_view(self, request):
+        return AutocompleteView.as_view(admin_site=self)(request)
 
     def has_permission(self, request):
         if settings.ADMIN_REQUIRE_2FA:

@@ -262,21 +262,28 @@ class Note(models.Model):
 
 
 class AccessLog(models.Model):
-    """Who looked at or exported which request: kept after the request itself is erased."""
+    """
+    One page, answer or file that showed quote requests' data: who, when, where, what they asked (a list's
+    search and filters) and which requests it showed. Kept after the requests are erased, with their references.
+    """
 
     class Action(models.TextChoices):
+        LIST = "list", "Listed"
+        LOOKUP = "lookup", "Looked up (autocomplete)"
         VIEW = "view", "Viewed"
         CHANGE = "change", "Changed"
-        EXPORT = "export", "Exported"
         HISTORY = "history", "Viewed history"
+        DELETE_PAGE = "delete_page", "Viewed the deletion page"
+        DELETE = "delete", "Deleted"
+        EXPORT = "export", "Exported"
         DOWNLOAD = "download", "Downloaded a record"
 
-    quote_request = models.ForeignKey(
-        QuoteRequest, on_delete=models.SET_NULL, null=True, blank=True, related_name="access_log"
-    )
-    reference = models.CharField(max_length=20, db_index=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True)
-    action = models.CharField(max_length=10, choices=Action.choices)
+    action = models.CharField(max_length=20, choices=Action.choices)
+    path = models.TextField("page", blank=True)
+    query = models.TextField(
+        blank=True, help_text="What the page was asked for as it was typed: a list's search, filters and page number."
+    )
     at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
@@ -285,7 +292,23 @@ class AccessLog(models.Model):
         verbose_name_plural = "access log"
 
     def __str__(self):
-        return f"{self.reference} {self.action}"
+        return f"{self.get_action_display()} {self.at:%Y-%m-%d %H:%M}" if self.at else self.get_action_display()
+
+
+class AccessedRequest(models.Model):
+    """A request that an access log entry showed: its reference stays after the request is erased."""
+
+    entry = models.ForeignKey(AccessLog, on_delete=models.CASCADE, related_name="requests")
+    quote_request = models.ForeignKey(
+        QuoteRequest, on_delete=models.SET_NULL, null=True, blank=True, related_name="accesses"
+    )
+    reference = models.CharField(max_length=20, db_index=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.reference
 
 
 class Quote(models.Model):

@@ -11,9 +11,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from .models import AccessLog, MedicalRecord, PatientMessage, QuoteRequest, StatusChange, new_reference
+from .models import AccessedRequest, AccessLog, MedicalRecord, PatientMessage, QuoteRequest, StatusChange, new_reference
 
 DUPLICATE_WINDOW = timedelta(days=30)
+ERASED_QUERY = "(erased with the patient's requests)"
 PATIENT_LINK_SALT = "quotes.patient-link"
 
 logger = logging.getLogger(__name__)
@@ -97,11 +98,16 @@ def change_status(*, quote_request, to_status, by):
         )
 
 
-def log_access(*, quote_requests, user, action):
-    AccessLog.objects.bulk_create(
-        AccessLog(quote_request=quote_request, reference=quote_request.reference, user=user, action=action)
-        for quote_request in quote_requests
-    )
+def log_access(*, quote_requests, user, action, path="", query=""):
+    """One access log entry: ``user`` saw ``quote_requests`` (none, for a search that found nothing) on ``path``."""
+    shown = list({quote_request.pk: quote_request for quote_request in quote_requests}.values())
+    with transaction.atomic():
+        entry = AccessLog.objects.create(user=user, action=action, path=path, query=query)
+        AccessedRequest.objects.bulk_create(
+            AccessedRequest(entry=entry, quote_request=quote_request, reference=quote_request.reference)
+            for quote_request in shown
+        )
+    return entry
 
 
 def _unique_reference(year):
@@ -227,11 +233,15 @@ def erase_quote_requests(quote_requests):
     """
     Delete requests with everything attached to them (notes, quotes, answers, record files).
 
-    The access log keeps only the reference, user and time of each entry. Returns the
+    The access log keeps who saw them, when and where, with their references; the query of a page that showed
+    one of them (a search may have named the patient) goes with them. Returns the
     references erased and the number of record files removed.
     """
     references, files = [], 0
     with transaction.atomic():
+        # Before the requests go, while the entries still point at them: a search may have named the patient.
+        showed = AccessedRequest.objects.filter(quote_request__in=quote_requests.values("pk")).values("entry_id")
+        AccessLog.objects.filter(pk__in=showed).exclude(query="").update(query=ERASED_QUERY)
         for quote_request in quote_requests.prefetch_related("records"):
             for record in quote_request.records.all():
                 record.delete()
