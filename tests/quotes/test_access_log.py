@@ -275,3 +275,18 @@ def test_only_triage_managers_read_the_access_log(client, request, role, status)
             html = response.content.decode()
             assert quote_request.reference in html and "q=maria" in html and "triage" in html
     assert AccessLog.objects.count() == 1  # reading the log is not an access to a request
+
+
+def test_every_admin_of_request_data_logs_access_and_its_bulk_deletion_page(rf, superuser):
+    from quotes.admin import AccessLoggedAdmin
+    from tests.test_admin_lookups import REQUEST_MODELS
+
+    request = rf.get("/admin/")
+    request.user = superuser
+    registered = {model: model_admin for model, model_admin in admin.site._registry.items() if model in REQUEST_MODELS}
+    assert set(registered) == {QuoteRequest, Quote, AccessLog}  # notes, status changes, messages: inlines only
+    for model, model_admin in registered.items():
+        if model is AccessLog:
+            continue  # the log itself, for managers: references only
+        assert isinstance(model_admin, AccessLoggedAdmin)
+        assert model_admin.get_actions(request)["delete_selected"][0] is AccessLoggedAdmin.delete_selected
