@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.db import DatabaseError
 from django.urls import reverse
 
-from quotes.models import AccessedRequest, AccessLog, Note, Quote, QuoteRequest
+from quotes.models import AccessLog, Note, Quote, QuoteRequest
 from tests.quotes.test_admin import change_form, make_request
 from tests.quotes.test_quotes import make_quote
 
@@ -168,7 +168,6 @@ def test_every_autocomplete_search_of_requests_is_one_entry(client, triage, mode
     client.force_login(triage)
     assert autocomplete(client, quote_request.reference, model_name, "quote_request") == [quote_request.reference]
     assert_one_entry(triage, Action.LOOKUP, [quote_request.reference], path=reverse("admin:autocomplete"))
-    assert AccessLog.objects.count() == 0
     autocomplete(client, "", model_name, "quote_request")
     entry, shown = the_entry()
     assert len(shown) == 2 and entry.query.startswith("term=&")
@@ -196,15 +195,14 @@ def test_other_staff_get_no_autocomplete_answer_and_leave_no_entry(client, edito
 
 def test_the_quote_pages_are_one_entry_each_with_the_request_they_belong_to(client, triage):
     quote_request = make_request()
-    first, second = make_quote(quote_request), make_quote(quote_request)
+    first, _ = make_quote(quote_request), make_quote(quote_request)  # two quotes, one request: named once
     other = make_quote(make_request())
     client.force_login(triage)
     client.get(url("quote_changelist"))
-    assert_one_entry(triage, Action.LIST, sorted([quote_request.reference, other.quote_request.reference]))
+    assert_one_entry(triage, Action.LIST, [quote_request.reference, other.quote_request.reference])
     for name, action in (("quote_change", Action.VIEW), ("quote_history", Action.HISTORY)):
         assert client.get(url(name, first.pk)).status_code == 200
         assert_one_entry(triage, action, [quote_request.reference])
-    assert second.pk
 
 
 def test_saving_a_quote_is_one_entry(client, triage):
