@@ -12,7 +12,7 @@ from django.utils.html import format_html
 from django.utils.timesince import timeuntil
 from reversion_compare.admin import CompareVersionAdmin
 
-from magazine.admin_site import ReadOnlyAdminMixin, run_bulk_action
+from magazine.admin_site import NeedToKnowAdminMixin, ReadOnlyAdminMixin, run_bulk_action
 
 from .images import process_image
 from .models import (
@@ -179,7 +179,7 @@ class StateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(RichTextAdminMixin, CompareVersionAdmin, admin.ModelAdmin):
+class ArticleAdmin(NeedToKnowAdminMixin, RichTextAdminMixin, CompareVersionAdmin, admin.ModelAdmin):
     form = ArticleAdminForm
     list_display = ["title", "state_label", "schedule", "status", "category", "author_names", "published_at", "updated_at"]
     list_filter = [StateFilter, "status", "category", "featured", "tags"]
@@ -324,7 +324,7 @@ class ArticleAdmin(RichTextAdminMixin, CompareVersionAdmin, admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class AuditEventAdmin(NeedToKnowAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["at", "action", "article_link", "user", "detail"]
     list_filter = ["action", "user"]
     list_select_related = ["user", "article"]
@@ -339,7 +339,7 @@ class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ReviewDueArticle)
-class ReviewDueAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ReviewDueAdmin(NeedToKnowAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """Medical articles whose re-review is due within a month or overdue, oldest first."""
 
     list_display = ["title", "review_due", "overdue", "medical_reviewer", "last_reviewed", "category"]
@@ -371,7 +371,7 @@ class ReviewDueAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(NeedToKnowAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "is_medical", "review_interval_months", "position"]
     list_editable = ["position"]
     prepopulated_fields = {"slug": ["name"]}
@@ -384,14 +384,14 @@ reversion.register(Author)
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(NeedToKnowAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(NeedToKnowAdminMixin, admin.ModelAdmin):
     form = AuthorAdminForm
     list_display = ["name", "credentials", "user"]
     list_select_related = ["user"]
@@ -401,13 +401,13 @@ class AuthorAdmin(admin.ModelAdmin):
 
 
 @admin.register(SiteBlock)
-class SiteBlockAdmin(RichTextAdminMixin, admin.ModelAdmin):
+class SiteBlockAdmin(NeedToKnowAdminMixin, RichTextAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "title", "is_active"]
     list_editable = ["is_active"]
 
 
 @admin.register(Page)
-class PageAdmin(RichTextAdminMixin, admin.ModelAdmin):
+class PageAdmin(NeedToKnowAdminMixin, RichTextAdminMixin, admin.ModelAdmin):
     list_display = ["title", "slug", "in_footer", "position", "updated_at"]
     list_editable = ["in_footer", "position"]
     prepopulated_fields = {"slug": ["title"]}
@@ -415,7 +415,7 @@ class PageAdmin(RichTextAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(SlugRedirect)
-class SlugRedirectAdmin(admin.ModelAdmin):
+class SlugRedirectAdmin(NeedToKnowAdminMixin, admin.ModelAdmin):
     list_display = ["old_slug", "article", "created_at"]
     list_select_related = ["article"]
     search_fields = ["old_slug", "article__title"]
@@ -423,7 +423,7 @@ class SlugRedirectAdmin(admin.ModelAdmin):
 
 
 @admin.register(EditorImage)
-class EditorImageAdmin(admin.ModelAdmin):
+class EditorImageAdmin(NeedToKnowAdminMixin, admin.ModelAdmin):
     list_display = ["thumbnail", "original_name", "width", "height", "uploaded_by", "uploaded_at"]
     list_select_related = ["uploaded_by"]
     readonly_fields = ["thumbnail", "url", "width", "height", "uploaded_by", "uploaded_at"]

@@ -2,18 +2,25 @@ import csv
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected
+from django.contrib.admin.options import IS_POPUP_VAR
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
+from django.contrib.admin.utils import model_ngettext
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
 from django.utils.timesince import timesince
+from django.utils.translation import gettext_lazy
 
-from magazine.admin_site import ReadOnlyAdminMixin, run_bulk_action
+from magazine.admin_site import NeedToKnowAdminMixin, ReadOnlyAdminMixin, run_bulk_action
 
 from .models import AccessLog, Destination, MedicalRecord, Note, PatientMessage, Quote, QuoteLine, QuoteRequest, StatusChange, Treatment
-from .services import change_status, erase_quote_requests, log_access, patient_link, send_quote
+from .services import change_status, erase_quote_requests, log_access, patient_link, retire_catalogue_entries, send_quote
 
 # Statuses triage staff can move several requests to at once from the list.
 BULK_STATUSES = [
@@ -37,8 +44,71 @@ def csv_safe(value):
     return text
 
 
+class CatalogueAdmin(NeedToKnowAdminMixin, admin.ModelAdmin):
+    """
+    The treatments and destinations patients choose from, which editors keep. Deleting one that a request or a
+    quote uses keeps it with them and takes it off the form instead; no page of these admins says anything
+    about requests (nor how many chose an entry).
+    """
+
+    actions = ["delete_selected"]
+    delete_confirmation_template = "admin/quotes/catalogue_delete_confirmation.html"
+    delete_selected_confirmation_template = "admin/quotes/catalogue_delete_selected_confirmation.html"
+
+    def get_deleted_objects(self, objs, request):
+        # Deleting an entry deletes nothing else (one in use is kept instead): the page lists the entries alone.
+        entries = list(objs)
+        listed = [
+            format_html('{}: <a href="{}">{}</a>', capfirst(self.opts.verbose_name), self._change_url(entry), entry)
+            for entry in entries
+        ]
+        return listed, {self.opts.verbose_name_plural: len(entries)}, set(), []
+
+    def log_deletions(self, request, queryset):
+        pass  # delete_queryset writes the history of what became of each entry: deleted, or kept off the form
+
+    def delete_model(self, request, obj):
+        self.delete_queryset(request, self.model.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            deleted, kept = retire_catalogue_entries(queryset)
+            if deleted:
+                super().log_deletions(request, deleted)
+            for entry in kept:
+                self.log_change(request, entry, "Taken off the quote form instead of deleted: it is in use.")
+        if kept:
+            self.message_user(
+                request,
+                f"Kept, and no longer offered on the quote form, because quote requests or quotes use "
+                f"{'it' if len(kept) == 1 else 'them'}: {', '.join(str(entry) for entry in kept)}.",
+                messages.WARNING,
+            )
+        return deleted, kept
+
+    def response_delete(self, request, obj_display, obj_id):
+        if IS_POPUP_VAR in request.POST or not self.model.objects.filter(pk=obj_id).exists():
+            return super().response_delete(request, obj_display, obj_id)
+        # Kept (delete_queryset said so): back to the list, without Django's "was deleted successfully".
+        changelist = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
+        preserved = {"preserved_filters": self.get_preserved_filters(request), "opts": self.opts}
+        return HttpResponseRedirect(add_preserved_filters(preserved, changelist))
+
+    @admin.action(permissions=["delete"], description=gettext_lazy("Delete selected %(verbose_name_plural)s"))
+    def delete_selected(self, request, queryset):
+        if not request.POST.get("post"):
+            return delete_selected(self, request, queryset)  # Django's confirmation page, with the entries alone
+        deleted, _ = self.delete_queryset(request, queryset)
+        if deleted:
+            self.message_user(request, f"Deleted {len(deleted)} {model_ngettext(self.opts, len(deleted))}.", messages.SUCCESS)
+        return None
+
+    def _change_url(self, entry):
+        return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[entry.pk])
+
+
 @admin.register(Treatment)
-class TreatmentAdmin(admin.ModelAdmin):
+class TreatmentAdmin(CatalogueAdmin):
     list_display = ["name", "is_experimental", "is_active", "related_article", "position"]
     list_editable = ["is_active", "position"]
     list_filter = ["is_experimental", "is_active"]
@@ -49,10 +119,100 @@ class TreatmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Destination)
-class DestinationAdmin(admin.ModelAdmin):
+class DestinationAdmin(CatalogueAdmin):
     list_display = ["name", "is_active", "position"]
     list_editable = ["is_active", "position"]
     search_fields = ["name"]
+
+
+# Where a change page keeps the filters of the list it was opened from (Django's admin).
+CHANGELIST_FILTERS = "_changelist_filters"
+
+
+def readable_query(query):
+    """A page's query as it was typed (decoded), with the list filters a change page carries along in brackets."""
+    return "&".join(
+        f"{key}=({readable_query(QueryDict(value))})" if key == CHANGELIST_FILTERS else f"{key}={value}"
+        for key, values in query.lists()
+        for value in values
+    )
+
+
+def shown_on(response, name):
+    """What the admin page in ``response`` shows under ``name`` (None for a redirect or an error)."""
+    if response.status_code != 200:
+        return None
+    return (getattr(response, "context_data", None) or {}).get(name)
+
+
+class AccessLoggedAdmin(admin.ModelAdmin):
+    """
+    An admin of pages that show quote requests' data, each of which writes one access log entry with who, the
+    page and its query, and the requests it showed: a page of the list (with its search and filters), a change,
+    history or delete confirmation page (single or bulk), an autocomplete answer, a change, a deletion. Exports
+    and downloads write theirs too. Subclasses say which requests their objects show (``requests_of``) and list
+    "delete_selected" in their actions, so that the bulk deletion's page is logged.
+    """
+
+    def requests_of(self, objects):
+        raise NotImplementedError
+
+    def log_access(self, request, objects, action):
+        return log_access(
+            quote_requests=self.requests_of(objects),
+            user=request.user,
+            action=action,
+            path=request.path,
+            query=readable_query(request.GET),
+        )
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = shown_on(response, "cl")
+        if changelist is not None:  # a page of the list, not an action's answer
+            self.log_access(request, changelist.result_list, AccessLog.Action.LIST)
+        return response
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        original = shown_on(response, "original")
+        if original is not None:  # the page, or the form again with its errors
+            self.log_access(request, [original], AccessLog.Action.VIEW)
+        return response
+
+    def history_view(self, request, object_id, extra_context=None):
+        response = super().history_view(request, object_id, extra_context)
+        obj = shown_on(response, "object")
+        if obj is not None:
+            self.log_access(request, [obj], AccessLog.Action.HISTORY)
+        return response
+
+    def delete_view(self, request, object_id, extra_context=None):
+        response = super().delete_view(request, object_id, extra_context)
+        obj = shown_on(response, "object")
+        if obj is not None:  # the confirmation page (a deletion done answers with a redirect)
+            self.log_access(request, [obj], AccessLog.Action.DELETE_PAGE)
+        return response
+
+    @admin.action(permissions=["delete"], description=gettext_lazy("Delete selected %(verbose_name_plural)s"))
+    def delete_selected(self, request, queryset):
+        response = delete_selected(self, request, queryset)
+        if response is not None:  # the confirmation page, which lists them and what goes with them
+            self.log_access(request, queryset, AccessLog.Action.DELETE_PAGE)
+        return response
+
+    def delete_model(self, request, obj):
+        self.log_access(request, [obj], AccessLog.Action.DELETE)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            self.log_access(request, queryset, AccessLog.Action.DELETE)
+            super().delete_queryset(request, queryset)
+
+    def autocomplete_shown(self, request, objects):
+        """Called by the admin site's autocomplete with the objects of its answer."""
+        self.log_access(request, objects, AccessLog.Action.LOOKUP)
 
 
 class OverdueFilter(admin.SimpleListFilter):
@@ -133,7 +293,7 @@ class QuoteInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 
 @admin.register(QuoteRequest)
-class QuoteRequestAdmin(admin.ModelAdmin):
+class QuoteRequestAdmin(AccessLoggedAdmin):
     form = QuoteRequestForm
     list_display = [
         "reference", "status", "priority", "assignee", "treatment_label", "destination_names", "country", "age",
@@ -143,7 +303,7 @@ class QuoteRequestAdmin(admin.ModelAdmin):
     list_select_related = ["assignee", "treatment", "source_article", "possible_duplicate_of"]
     search_fields = ["=reference", "name", "email"]
     date_hierarchy = "created_at"
-    actions = ["assign_to_me", "export_csv"]
+    actions = ["delete_selected", "assign_to_me", "export_csv"]
     readonly_fields = [
         "reference", "created_at", "updated_at", "first_response_due", "duplicate_of", "consent_version",
         "consented_at", "source_article", "patient_responses", "add_quote_link", "record_links",
@@ -175,7 +335,7 @@ class QuoteRequestAdmin(admin.ModelAdmin):
             handle = record.file.open("rb")
         except FileNotFoundError:
             raise Http404("The file of this record is missing.")
-        log_access(quote_requests=[quote_request], user=request.user, action=AccessLog.Action.DOWNLOAD)
+        self.log_access(request, [quote_request], AccessLog.Action.DOWNLOAD)
         extension = record.file.name.rsplit(".", 1)[-1] if "." in record.file.name else "bin"
         response = FileResponse(
             handle,
@@ -189,12 +349,17 @@ class QuoteRequestAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # requests come from patients through the public form
 
+    def requests_of(self, objects):
+        return objects
+
     # A deletion goes through the erasure, so that the medical record files go too (a cascade leaves them behind).
     def delete_model(self, request, obj):
-        erase_quote_requests(QuoteRequest.objects.filter(pk=obj.pk))
+        self.delete_queryset(request, QuoteRequest.objects.filter(pk=obj.pk))
 
     def delete_queryset(self, request, queryset):
-        erase_quote_requests(queryset)
+        with transaction.atomic():
+            self.log_access(request, queryset, AccessLog.Action.DELETE)
+            erase_quote_requests(queryset)
 
     def has_export_permission(self, request):
         return request.user.has_perm("quotes.export_quoterequest")
@@ -212,21 +377,6 @@ class QuoteRequestAdmin(admin.ModelAdmin):
             kwargs["queryset"] = db_field.related_model.objects.filter(is_active=True, is_staff=True).order_by("username")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        response = super().change_view(request, object_id, form_url, extra_context)
-        if request.method == "GET" and response.status_code == 200:
-            quote_request = QuoteRequest.objects.filter(pk=object_id).first()
-            if quote_request:
-                log_access(quote_requests=[quote_request], user=request.user, action=AccessLog.Action.VIEW)
-        return response
-
-    def history_view(self, request, object_id, extra_context=None):
-        response = super().history_view(request, object_id, extra_context)
-        quote_request = QuoteRequest.objects.filter(pk=object_id).first()
-        if quote_request and response.status_code == 200:
-            log_access(quote_requests=[quote_request], user=request.user, action=AccessLog.Action.HISTORY)
-        return response
-
     def save_model(self, request, obj, form, change):
         new_status = obj.status
         if change and "status" in form.changed_data:
@@ -235,7 +385,7 @@ class QuoteRequestAdmin(admin.ModelAdmin):
         if change and new_status != obj.status:
             change_status(quote_request=obj, to_status=new_status, by=request.user)
         if change:
-            log_access(quote_requests=[obj], user=request.user, action=AccessLog.Action.CHANGE)
+            self.log_access(request, [obj], AccessLog.Action.CHANGE)
 
     def save_formset(self, request, form, formset, change):
         notes = formset.save(commit=False)
@@ -340,7 +490,7 @@ class QuoteRequestAdmin(admin.ModelAdmin):
             row["status"] = quote_request.get_status_display()
             row["priority"] = quote_request.get_priority_display()
             writer.writerow([csv_safe(row[field]) for field in CSV_FIELDS])
-        log_access(quote_requests=exported, user=request.user, action=AccessLog.Action.EXPORT)
+        self.log_access(request, exported, AccessLog.Action.EXPORT)
         return response
 
 
@@ -364,7 +514,7 @@ class PatientMessageInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 
 @admin.register(Quote)
-class QuoteAdmin(admin.ModelAdmin):
+class QuoteAdmin(AccessLoggedAdmin):
     list_display = ["__str__", "quote_request", "total_display", "valid_until", "sent_at", "accepted_at"]
     list_select_related = ["quote_request"]
     list_filter = ["currency", "sent_at", "accepted_at"]
@@ -372,19 +522,24 @@ class QuoteAdmin(admin.ModelAdmin):
     autocomplete_fields = ["quote_request"]
     inlines = [QuoteLineInline, PatientMessageInline]
     readonly_fields = ["total_display", "sent_at", "accepted_at", "patient_link_display"]
-    actions = ["send_to_patient"]
+    actions = ["delete_selected", "send_to_patient"]
     fields = [
         "quote_request", "currency", "clinic", "destination", "valid_until", "notes_to_patient", "total_display",
         "sent_at", "accepted_at", "patient_link_display",
     ]  # fmt: skip
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("lines")
+        return super().get_queryset(request).select_related("quote_request").prefetch_related("lines")
+
+    def requests_of(self, objects):
+        # A quote's pages show its request's reference, and the patient's messages.
+        return [quote.quote_request for quote in objects]
 
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+        self.log_access(request, [obj], AccessLog.Action.CHANGE)
 
     @admin.display(description="total")
     def total_display(self, obj):
@@ -409,9 +564,19 @@ class QuoteAdmin(admin.ModelAdmin):
 
 @admin.register(AccessLog)
 class AccessLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["at", "reference", "action", "user"]
+    list_display = ["at", "user", "action", "references", "path", "query"]
     list_filter = ["action", "user"]
     list_select_related = ["user"]
-    search_fields = ["=reference", "user__username"]
+    search_fields = ["=requests__reference", "user__username", "query"]
+    search_help_text = "A request's exact reference, a username, or words of the query."
     date_hierarchy = "at"
+    fields = ["at", "user", "action", "path", "query", "references"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("requests")
+
+    @admin.display(description="requests shown")
+    def references(self, obj):
+        return ", ".join(accessed.reference for accessed in obj.requests.all()) or "None"
 

@@ -6,6 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django_countries.fields import CountryField
@@ -24,6 +25,12 @@ DEFAULT_CAUTION = (
 
 def new_reference(year):
     return f"MT-{year}-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
+
+
+class TreatmentQuerySet(models.QuerySet):
+    def in_use(self):
+        """Treatments a request chose: they stay with it, whatever becomes of the catalogue."""
+        return self.filter(Exists(QuoteRequest.objects.filter(treatment=OuterRef("pk"))))
 
 
 class Treatment(models.Model):
@@ -50,6 +57,8 @@ class Treatment(models.Model):
     is_active = models.BooleanField("offered", default=True, help_text="Only offered treatments appear on the form.")
     position = models.PositiveSmallIntegerField(default=0)
 
+    objects = TreatmentQuerySet.as_manager()
+
     class Meta:
         ordering = ["position", "name"]
 
@@ -61,10 +70,20 @@ class Treatment(models.Model):
         return self.caution_note or DEFAULT_CAUTION
 
 
+class DestinationQuerySet(models.QuerySet):
+    def in_use(self):
+        """Destinations a request chose or a quote names: they stay with them, whatever becomes of the catalogue."""
+        chosen = QuoteRequest.destinations.through.objects.filter(destination=OuterRef("pk"))
+        quoted = Quote.objects.filter(destination=OuterRef("pk"))
+        return self.filter(Exists(chosen) | Exists(quoted))
+
+
 class Destination(models.Model):
     name = models.CharField(max_length=80, unique=True)
     is_active = models.BooleanField("offered", default=True)
     position = models.PositiveSmallIntegerField(default=0)
+
+    objects = DestinationQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "name"]
@@ -243,21 +262,28 @@ class Note(models.Model):
 
 
 class AccessLog(models.Model):
-    """Who looked at or exported which request: kept after the request itself is erased."""
+    """
+    One page, answer or file that showed quote requests' data: who, when, where, what they asked (a list's
+    search and filters) and which requests it showed. Kept after the requests are erased, with their references.
+    """
 
     class Action(models.TextChoices):
+        LIST = "list", "Listed"
+        LOOKUP = "lookup", "Looked up (autocomplete)"
         VIEW = "view", "Viewed"
         CHANGE = "change", "Changed"
-        EXPORT = "export", "Exported"
         HISTORY = "history", "Viewed history"
+        DELETE_PAGE = "delete_page", "Viewed the deletion page"
+        DELETE = "delete", "Deleted"
+        EXPORT = "export", "Exported"
         DOWNLOAD = "download", "Downloaded a record"
 
-    quote_request = models.ForeignKey(
-        QuoteRequest, on_delete=models.SET_NULL, null=True, blank=True, related_name="access_log"
-    )
-    reference = models.CharField(max_length=20, db_index=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True)
-    action = models.CharField(max_length=10, choices=Action.choices)
+    action = models.CharField(max_length=20, choices=Action.choices)
+    path = models.TextField("page", blank=True)
+    query = models.TextField(
+        blank=True, help_text="What the page was asked for as it was typed: a list's search, filters and page number."
+    )
     at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
@@ -266,7 +292,23 @@ class AccessLog(models.Model):
         verbose_name_plural = "access log"
 
     def __str__(self):
-        return f"{self.reference} {self.action}"
+        return f"{self.get_action_display()} {self.at:%Y-%m-%d %H:%M}" if self.at else self.get_action_display()
+
+
+class AccessedRequest(models.Model):
+    """A request that an access log entry showed: its reference stays after the request is erased."""
+
+    entry = models.ForeignKey(AccessLog, on_delete=models.CASCADE, related_name="requests")
+    quote_request = models.ForeignKey(
+        QuoteRequest, on_delete=models.SET_NULL, null=True, blank=True, related_name="accesses"
+    )
+    reference = models.CharField(max_length=20, db_index=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.reference
 
 
 class Quote(models.Model):

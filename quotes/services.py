@@ -12,9 +12,10 @@ from django.utils.formats import date_format
 from outbox.models import Email
 from outbox.services import forget, queue_email
 
-from .models import AccessLog, MedicalRecord, PatientMessage, QuoteRequest, StatusChange, new_reference
+from .models import AccessedRequest, AccessLog, MedicalRecord, PatientMessage, QuoteRequest, StatusChange, new_reference
 
 DUPLICATE_WINDOW = timedelta(days=30)
+ERASED_QUERY = "(erased with the patient's requests)"
 PATIENT_LINK_SALT = "quotes.patient-link"
 
 
@@ -97,11 +98,16 @@ def change_status(*, quote_request, to_status, by):
         )
 
 
-def log_access(*, quote_requests, user, action):
-    AccessLog.objects.bulk_create(
-        AccessLog(quote_request=quote_request, reference=quote_request.reference, user=user, action=action)
-        for quote_request in quote_requests
-    )
+def log_access(*, quote_requests, user, action, path="", query=""):
+    """One access log entry: ``user`` saw ``quote_requests`` (none, for a search that found nothing) on ``path``."""
+    shown = list({quote_request.pk: quote_request for quote_request in quote_requests}.values())
+    with transaction.atomic():
+        entry = AccessLog.objects.create(user=user, action=action, path=path, query=query)
+        AccessedRequest.objects.bulk_create(
+            AccessedRequest(entry=entry, quote_request=quote_request, reference=quote_request.reference)
+            for quote_request in shown
+        )
+    return entry
 
 
 def _unique_reference(year):
@@ -229,15 +235,39 @@ def _email(quote_request, template, subject, to, context):
     }
 
 
+def retire_catalogue_entries(entries):
+    """
+    Delete the treatments or destinations in ``entries`` that no request or quote uses, and take the others off
+    the quote form instead: a request keeps what its patient chose. Returns ``(deleted, kept)``, lists of entries.
+    """
+    model = entries.model
+    with transaction.atomic():
+        # Locked first (PostgreSQL): a patient choosing one of them meanwhile waits, and is then counted as a use.
+        pks = list(entries.values_list("pk", flat=True))
+        locked = list(model.objects.filter(pk__in=pks).order_by("pk").select_for_update())
+        used = set(model.objects.filter(pk__in=pks).in_use().values_list("pk", flat=True))
+        kept = [entry for entry in locked if entry.pk in used]
+        deleted = [entry for entry in locked if entry.pk not in used]
+        model.objects.filter(pk__in=[entry.pk for entry in kept]).update(is_active=False)
+        model.objects.filter(pk__in=[entry.pk for entry in deleted]).delete()
+    for entry in kept:
+        entry.is_active = False
+    return deleted, kept
+
+
 def erase_quote_requests(quote_requests):
     """
     Delete requests with everything attached to them (notes, quotes, answers, record files).
 
-    The access log keeps only the reference, user and time of each entry; the e-mails about them go too, sent
+    The access log keeps who saw them, when and where, with their references; the query of a page that showed
+    one of them (a search may have named the patient) goes with them, and so do the e-mails about them, sent
     or not. Returns the references erased and the number of record files removed.
     """
     references, files = [], 0
     with transaction.atomic():
+        # Before the requests go, while the entries still point at them: a search may have named the patient.
+        showed = AccessedRequest.objects.filter(quote_request__in=quote_requests.values("pk")).values("entry_id")
+        AccessLog.objects.filter(pk__in=showed).exclude(query="").update(query=ERASED_QUERY)
         for quote_request in quote_requests.prefetch_related("records"):
             for record in quote_request.records.all():
                 record.delete()

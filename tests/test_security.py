@@ -109,6 +109,42 @@ def test_staff_need_their_authenticator_code_to_enter_the_admin(client, editor, 
 
 
 @pytest.mark.django_db
+def test_staff_with_one_authenticator_log_in_with_password_and_code_in_one_step(client, editor, two_factor):
+    device = TOTPDevice.objects.create(user=editor, name="phone", confirmed=True)
+    wrong = login(client, "editor", token="000000")
+    assert wrong.status_code == 200 and "Invalid token" in wrong.content.decode()
+    device.refresh_from_db()
+    assert device.throttling_failure_count == 1  # the code was checked against the one device
+    device.throttle_reset()
+    response = login(client, "editor", token=f"{totp(device.bin_key):06d}")
+    assert response.status_code == 302 and response["Location"] == "/admin/"
+    assert client.get(reverse("admin:index")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_staff_with_several_authenticators_choose_the_one_that_showed_the_code(client, editor, two_factor):
+    phone = TOTPDevice.objects.create(user=editor, name="phone", confirmed=True)
+    tablet = TOTPDevice.objects.create(user=editor, name="tablet", confirmed=True)
+    response = login(client, "editor", token=f"{totp(tablet.bin_key):06d}")
+    html = response.content.decode()
+    assert response.status_code == 200 and "choose the one that showed this code" in html
+    assert ">phone</option>" in html and ">tablet</option>" in html
+    for device in (phone, tablet):
+        device.refresh_from_db()
+        assert device.throttling_failure_count == 0  # no device was guessed at
+    response = login(client, "editor", token=f"{totp(tablet.bin_key):06d}", device=tablet)
+    assert response.status_code == 302 and client.get(reverse("admin:index")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_staff_without_an_authenticator_are_told_to_have_one_enrolled(client, editor, two_factor):
+    TOTPDevice.objects.create(user=editor, name="unconfirmed", confirmed=False)
+    response = login(client, "editor", token="123456")
+    assert response.status_code == 200 and "no authenticator app yet" in response.content.decode()
+    assert client.get(reverse("admin:index")).status_code == 302
+
+
+@pytest.mark.django_db
 def test_a_session_without_the_second_factor_does_not_reach_the_admin(client, editor, two_factor):
     client.force_login(editor)  # password only
     assert client.get(reverse("admin:articles_article_changelist"))["Location"].startswith(reverse("admin:login"))

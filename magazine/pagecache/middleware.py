@@ -14,9 +14,13 @@ import hashlib
 import logging
 import time
 from functools import wraps
+from importlib import import_module
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY as USER_SESSION_KEY
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.contrib.messages.storage.session import SessionStorage
 from django.core.cache import cache
 from django.db import DatabaseError
 from django.utils import translation
@@ -106,12 +110,27 @@ class PageCacheEntry:
 
 
 def serves_from_cache(request):
-    """Anonymous GET and HEAD requests: no session cookie, so no logged-in user and no messages."""
-    return (
-        request.method in ("GET", "HEAD")
-        and settings.PAGE_CACHE_SECONDS > 0
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
-    )
+    """
+    GET and HEAD requests of readers who are not logged in and have no messages waiting. A session cookie alone
+    says neither (anyone can make one up, and a patient who sent a quote request keeps a session with its
+    reference), so the session it names is looked up: one indexed query with the database engine.
+    """
+    if request.method not in ("GET", "HEAD") or settings.PAGE_CACHE_SECONDS <= 0:
+        return False
+    if CookieStorage.cookie_name in request.COOKIES:
+        return False
+    session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    return session_key is None or is_anonymous_session(session_key)
+
+
+def is_anonymous_session(session_key):
+    """Whether the session holds neither a logged-in user nor messages (an unknown or expired one holds nothing)."""
+    session = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
+    try:
+        return USER_SESSION_KEY not in session and SessionStorage.session_key not in session
+    except DatabaseError:
+        logger.warning("The session could not be read: serving without the page cache.", exc_info=True)
+        return False
 
 
 class PublicPageCacheMiddleware:
@@ -161,7 +180,7 @@ def public_page(view):
             patch_cache_control(response, private=True, no_cache=True)
             return response
         page = getattr(request, "public_page", None)
-        if page is None:  # not cached: a request with a session cookie, or the page cache is off
+        if page is None:  # not cached: messages are waiting, or the page cache is off
             return view(request, *args, **kwargs)
         # After an edit every page is rendered again: one request renders a page while the others asking
         # for it at the same time wait for its result, instead of all rendering it at once (a stampede).

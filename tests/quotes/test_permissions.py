@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from quotes.models import AccessLog, Note
+from quotes.services import log_access
 from tests.quotes.test_admin import make_request
 from tests.quotes.test_quotes import make_quote
 
@@ -24,8 +25,8 @@ def objects(triage):
     quote_request = make_request()
     quote = make_quote(quote_request)
     Note.objects.create(quote_request=quote_request, author=triage, text="note")
-    AccessLog.objects.create(quote_request=quote_request, reference=quote_request.reference, user=triage, action="view")
-    return {"quoterequest": quote_request, "quote": quote, "accesslog": AccessLog.objects.get()}
+    entry = log_access(quote_requests=[quote_request], user=triage, action=AccessLog.Action.VIEW)
+    return {"quoterequest": quote_request, "quote": quote, "accesslog": entry}
 
 
 def login(client, request, role):

@@ -7,7 +7,8 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from quotes.models import AccessLog, MedicalRecord, Note, QuoteRequest
+from quotes.models import AccessedRequest, AccessLog, MedicalRecord, Note, QuoteRequest
+from quotes.services import log_access
 from tests.articles.test_uploads import image_bytes
 from tests.quotes.pdfs import PLAIN_PDF as PDF
 from tests.quotes.test_admin import make_request
@@ -116,7 +117,7 @@ def test_purge_deletes_old_closed_requests_with_their_files(record, triage):
     old_open = make_request()
     QuoteRequest.objects.filter(pk=old_open.pk).update(updated_at=timezone.now() - timedelta(days=800))
     recent_closed = make_request(status="spam")
-    AccessLog.objects.create(quote_request=old_closed, reference=old_closed.reference, user=triage, action="view")
+    log_access(quote_requests=[old_closed], user=triage, action=AccessLog.Action.LIST, query="q=maria")
     path = record.file.path
 
     assert old_closed.reference in run("purge_quote_requests", "--days", "730", "--dry-run")
@@ -127,7 +128,9 @@ def test_purge_deletes_old_closed_requests_with_their_files(record, triage):
     assert set(QuoteRequest.objects.values_list("pk", flat=True)) == {old_open.pk, recent_closed.pk}
     assert not Note.objects.exists() and not MedicalRecord.objects.exists()
     assert not __import__("os").path.exists(path)
-    assert AccessLog.objects.get().reference == old_closed.reference
+    accessed = AccessedRequest.objects.get()
+    assert (accessed.reference, accessed.quote_request, accessed.entry.user) == (old_closed.reference, None, triage)
+    assert accessed.entry.query == "(erased with the patient's requests)"  # the search may have named the patient
     assert "Deleted 0" in run("purge_quote_requests")
 
 
