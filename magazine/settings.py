@@ -144,6 +144,10 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Django's backend, with a health check that needs no round trip (magazine/postgresql/base.py).
     DATABASES["default"]["ENGINE"] = "magazine.postgresql"
+    # A server that does not answer at all (machine down, packets dropped) is given up after a few seconds,
+    # and the reader gets the 503 page (magazine/faults.py), instead of every worker waiting for gunicorn's
+    # timeout. DATABASE_URL's own ?connect_timeout= wins.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The embedded database serves several threads and processes at once (runserver, gunicorn, cron jobs).
     # A transaction that reads, then writes (saving a quote request does) must turn its read lock into the

@@ -31,6 +31,9 @@ rendering_version = ContextVar("rendering_version", default=None)
 
 # (version, time.monotonic() when it was read) in this process; one slot shared by its threads.
 _seen = [(None, 0.0)]
+# When this process last said that the version could not be read.
+WARN_EVERY_SECONDS = 60
+_warned = [float("-inf")]
 
 
 def _seed():
@@ -69,7 +72,9 @@ def current():
     except DatabaseError:
         if value is None:
             raise
-        logger.warning("The site version could not be read: using version %s, read %.0f s ago.", value, now - read_at)
+        if now - _warned[0] >= WARN_EVERY_SECONDS:  # an outage is told once a minute, not at every request
+            _warned[0] = now
+            logger.warning("The site version could not be read: using version %s, read %.0f s ago.", value, now - read_at)
         return value
     _seen[0] = (value, now)
     return value
