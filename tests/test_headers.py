@@ -23,6 +23,7 @@ from articles.models import Page, SiteBlock
 from quotes.models import MedicalRecord
 from quotes.services import patient_link, send_quote
 from tests.conftest import make_article, make_tag
+from tests.live_site import live_site
 from tests.observatory import parse_csp, score
 from tests.quotes.test_quotes import make_quote, path_of
 
@@ -64,6 +65,10 @@ urlpatterns = [
     path("media/<path:path>", lambda request, path: serve(request, path, document_root=settings.MEDIA_ROOT)),
     path("", include("magazine.urls")),
 ]
+
+
+def as_header(policy):
+    return "; ".join(f"{directive} {sources}" for directive, sources in policy.items())
 
 
 def directives(response):
@@ -218,6 +223,18 @@ def test_no_public_template_has_inline_script_style_or_event_handler():
         html = template.read_text().lower()
         assert "<script" not in html and "<style" not in html and " style=" not in html, template.name
         assert not re.search(r"\son[a-z]+\s*=", html), template.name
+
+
+@pytest.mark.processes
+def test_the_production_server_gives_pages_and_hashed_static_files_their_headers(tmp_path):
+    with live_site(tmp_path, workers=1) as site:
+        status, headers, body = site.get("/")
+        assert status == 200 and headers["Cross-Origin-Resource-Policy"] == "same-origin"
+        assert parse_csp(headers["Content-Security-Policy"]) == parse_csp(as_header(PAGE))
+        stylesheet = re.search(r'<link rel="stylesheet" href="(/static/css/site\.[0-9a-f]{12}\.css)">', body)
+        status, headers, _ = site.get(stylesheet[1])  # served by whitenoise
+        assert status == 200 and headers["Cross-Origin-Resource-Policy"] == "cross-origin"
+        assert parse_csp(headers["Content-Security-Policy"]) == parse_csp(as_header(RESOURCE))
 
 
 # The admin
