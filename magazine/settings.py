@@ -81,7 +81,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "magazine.middleware.ContentSecurityPolicyMiddleware",
-    "magazine.middleware.PermissionsPolicyMiddleware",
+    "magazine.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     # Cached public pages for anonymous readers, before sessions and authentication (magazine/pagecache/).
@@ -317,23 +317,47 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", default=True)
 SECURE_SSL_REDIRECT = not (DEBUG or TESTING) and env_bool("DJANGO_SSL_REDIRECT", default=True)
 
-# Content Security Policy (django-csp): no inline or third-party scripts on public pages.
-SELF, NONE = "'self'", "'none'"
+# Content Security Policy (django-csp): one for each kind of response, chosen by magazine/middleware.py; SECURITY.md
+# says why each allows what it does. Each starts from nothing allowed and names what its pages load.
+SELF, NONE, UNSAFE_INLINE = "'self'", "'none'", "'unsafe-inline'"
+# Images: the site's own; data: images, which run and send nothing (CKEditor writes its placeholders so); uploaded
+# images served from another address (a bucket, a CDN) from MEDIA_URL and DJANGO_CSP_MEDIA_ORIGINS.
+MEDIA_ORIGINS = [MEDIA_URL] if urlsplit(MEDIA_URL).netloc else []
+IMAGE_SOURCES = [SELF, "data:", *MEDIA_ORIGINS, *env_list("DJANGO_CSP_MEDIA_ORIGINS")]
+# The site's pages (templates/jinja2/), django-csp's default: the site's stylesheet and images, forms sent to the
+# site itself, no script at all.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
-        "default-src": [SELF],
-        "script-src": [SELF],
+        "default-src": [NONE],
         "style-src": [SELF],
-        # Uploaded images served from another address (a bucket, a CDN) are allowed from MEDIA_URL.
-        "img-src": [SELF, "data:", *([MEDIA_URL] if urlsplit(MEDIA_URL).netloc else [])]
-        + env_list("DJANGO_CSP_MEDIA_ORIGINS"),
-        "font-src": [SELF],
-        "connect-src": [SELF],
-        "object-src": [NONE],
-        "base-uri": [SELF],
+        "img-src": IMAGE_SOURCES,
         "form-action": [SELF],
+        "base-uri": [NONE],
         "frame-ancestors": [NONE],
     }
+}
+# The admin's pages: scripts from its own files only (no page of Django's admin, django-otp or
+# django-reversion-compare has an inline script); inline styles, which Django's change list, reversion-compare and
+# select2 write; requests to itself (autocomplete, the editor's uploads).
+CONTENT_SECURITY_POLICY_ADMIN = {
+    "default-src": [NONE],
+    "script-src": [SELF],
+    "style-src": [SELF, UNSAFE_INLINE],
+    "img-src": IMAGE_SOURCES,
+    "connect-src": [SELF],
+    "form-action": [SELF],
+    "base-uri": [NONE],
+    "frame-ancestors": [NONE],
+}
+# Added on the admin pages that load CKEditor 4: its toolbar runs inline event handlers and its editing frame an
+# inline script; pasted and uploaded images are shown from blob: addresses before they are sent.
+CONTENT_SECURITY_POLICY_RICH_TEXT_EDITOR = {"script-src": [UNSAFE_INLINE], "img-src": ["blob:"]}
+# What is not an HTML page (feeds, sitemaps, robots.txt, files, JSON) loads nothing.
+CONTENT_SECURITY_POLICY_RESOURCES = {
+    "default-src": [NONE],
+    "form-action": [NONE],
+    "base-uri": [NONE],
+    "frame-ancestors": [NONE],
 }
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
