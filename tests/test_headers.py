@@ -93,10 +93,13 @@ def site(settings, media_root, superuser):
 
 
 def patient(client, quote_request):
-    """A browser that has just sent ``quote_request``: its session knows the reference."""
-    session = client.session
-    session["quote_reference"] = quote_request.reference
-    session.save()
+    """A browser that has just sent ``quote_request``: its signed cookie holds the reference (quotes.views)."""
+    from django.core import signing
+
+    from quotes.views import RECEIVED_COOKIE, RECEIVED_SALT
+
+    signer = signing.get_cookie_signer(salt=RECEIVED_COOKIE + RECEIVED_SALT)
+    client.cookies[RECEIVED_COOKIE] = signer.sign(quote_request.reference)
     return client
 
 
