@@ -25,6 +25,7 @@ from .models import (
     Page,
     Reference,
     ReviewDueArticle,
+    SearchSynonym,
     SiteBlock,
     SlugRedirect,
     Tag,
@@ -412,6 +413,14 @@ class PageAdmin(NeedToKnowAdminMixin, RichTextAdminMixin, admin.ModelAdmin):
     list_editable = ["in_footer", "position"]
     prepopulated_fields = {"slug": ["title"]}
     search_fields = ["title"]
+
+
+@admin.register(SearchSynonym)
+class SearchSynonymAdmin(NeedToKnowAdminMixin, admin.ModelAdmin):
+    list_display = ["terms", "is_active", "updated_at"]
+    list_editable = ["is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["terms"]
 
 
 @admin.register(SlugRedirect)

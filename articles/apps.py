@@ -21,6 +21,7 @@ class ArticlesConfig(AppConfig):
             "correction": ALL,
             "slugredirect": ALL,
             "auditevent": ("view",),
+            "searchsynonym": ALL,
         },
         "Medical reviewers": {
             "article": ("change", "view", "review"),
@@ -34,10 +35,29 @@ class ArticlesConfig(AppConfig):
     }
 
     def ready(self):
+        from django.db.models.signals import post_save
+
         from magazine import pagecache
 
-        from .models import Article, Author, Category, Correction, Page, Reference, SiteBlock, SlugRedirect, Tag
+        from . import search
+        from .models import (
+            Article,
+            Author,
+            Category,
+            Correction,
+            Page,
+            Reference,
+            SearchSynonym,
+            SiteBlock,
+            SlugRedirect,
+            Tag,
+        )
 
         # What readers see: any change to these rows makes every cached public page old.
-        pagecache.watch(Article, Author, Category, Correction, Page, Reference, SiteBlock, SlugRedirect, Tag)
+        pagecache.watch(
+            Article, Author, Category, Correction, Page, Reference, SearchSynonym, SiteBlock, SlugRedirect, Tag
+        )
+        # The words of titles and names, for correcting misspelt searches.
+        for model in (Article, Category, Tag):
+            post_save.connect(search.remember_saved_words, sender=model, dispatch_uid=f"search-words-{model.__name__}")
         pagecache.schedule(Article.objects.next_visibility_change)

@@ -620,3 +620,45 @@ class ReviewReminder(models.Model):
 
     def __str__(self):
         return f"{self.reviewer} {self.sent_on}"
+
+
+class SearchSynonym(models.Model):
+    """Words readers use for the same thing: a search for any of them finds articles that use the others."""
+
+    terms = models.CharField(
+        max_length=300,
+        unique=True,
+        help_text="Two or more words or phrases that mean the same, separated by commas: for example "
+        "“heart attack, myocardial infarction”. A search for one also finds articles that use another.",
+    )
+    is_active = models.BooleanField("in use", default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["terms"]
+
+    def __str__(self):
+        return self.terms
+
+    def clean(self):
+        from .search import synonym_phrases
+
+        phrases = synonym_phrases(self.terms)
+        if len(phrases) < 2:
+            raise ValidationError(
+                {"terms": "Enter at least two words or phrases, separated by commas."}, code="too_few_synonyms"
+            )
+        self.terms = ", ".join(" ".join(phrase) for phrase in phrases)
+
+
+class SearchWord(models.Model):
+    """
+    A word of an article title, tag or category name: what a misspelt search is corrected to (articles/search.py).
+
+    Words of drafts are kept too: a correction is offered only when it finds published articles.
+    """
+
+    word = models.CharField(max_length=40, unique=True)
+
+    def __str__(self):
+        return self.word

@@ -9,12 +9,15 @@ few hundred candidates, and the page says so when more articles match. Other dat
 ``icontains`` fallback with the same interface. Both go through ``Article.objects.published()``.
 """
 
+import difflib
 import html
 import re
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField, TrigramSimilarity
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Case, Expression, IntegerField, Q, Subquery, Value, When
 from django.db.models.expressions import Col
@@ -22,12 +25,15 @@ from django.db.models.functions import Coalesce
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from .models import Article, Category, Tag
+from magazine.pagecache.data import data_timeout, versioned_key
+
+from .models import Article, Category, SearchSynonym, SearchWord, Tag
 from .sanitize import plain_text
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 8
-TERM_RE = re.compile(r"\w+", re.UNICODE)
+# Letters and digits: no operator, quote or underscore (which PostgreSQL's parser would split) reaches a query.
+TERM_RE = re.compile(r"[^\W_]+", re.UNICODE)
 SEARCH_CONFIG = "english"
 # Matches of each kind ranked per search, and how many of the most recent articles are searched in full.
 CANDIDATES = 100
@@ -37,6 +43,125 @@ TEXT, LABEL, OLDER = "text", "label", "older"
 # Added to the rank of an article with a tag or category named by the query: above a match in the
 # standfirst, below one in the title.
 LABEL_BONUS = 0.3
+# A word typed in part: "rehabilitat" finds "rehabilitation", stored as its stem "rehabilit", shorter than what
+# was typed. Besides the word's own stem (and, for the last word, every word it starts), each shortening of the
+# word by up to PREFIX_SHORTENING letters, down to PREFIX_SHORTEST letters, is looked up as a whole stem.
+PREFIX_SHORTENING = 4
+PREFIX_SHORTEST = 5
+# Words remembered for corrections, and how alike a correction must be (pg_trgm similarity; difflib elsewhere).
+WORD_LENGTHS = (3, 40)
+CORRECTION_SIMILARITY = 0.3
+FALLBACK_CORRECTION_RATIO = 0.75
+SYNONYMS_KEY = "search:synonyms"
+# PostgreSQL's English stop words (tsearch_data/english.stop): words the fallback does not require either.
+STOP_WORDS = frozenset(
+    """
+    i me my myself we our ours ourselves you your yours yourself yourselves he him his himself she
+    her hers herself it its itself they them their theirs themselves what which who whom this that
+    these those am is are was were be been being have has had having do does did doing a an the and
+    but if or because as until while of at by for with about against between into through during
+    before after above below to from up down in out on off over under again further then once here
+    there when where why how all any both each few more most other some such no nor not only own
+    same so than too very s t can will just don should now
+    """.split()
+)
+
+
+def search_terms(query):
+    """Words of the query, without operators or punctuation, so no input can break the search."""
+    return [term.lower() for term in TERM_RE.findall((query or "")[:MAX_QUERY_LENGTH])][:MAX_TERMS]
+
+
+def light_stem(term):
+    # For the fallback and for highlighting: "strokes" and "stroked" find "stroke".
+    for suffix in ("ies", "es", "s", "ing", "ed"):
+        if len(term) > len(suffix) + 3 and term.endswith(suffix):
+            return term[: -len(suffix)]
+    return term
+
+
+# Synonyms
+
+
+def synonym_phrases(text):
+    """The phrases of a synonym entry ("heart attack, myocardial infarction"), each as its words."""
+    phrases = []
+    for part in (text or "").split(","):
+        words = tuple(search_terms(part))
+        if words and words not in phrases:
+            phrases.append(words)
+    return phrases
+
+
+def synonym_groups():
+    """The synonyms editors entered, as lists of phrases; cached until the next edit."""
+    key = versioned_key(SYNONYMS_KEY)
+    groups = cache.get(key)
+    if groups is None:
+        groups = [synonym_phrases(terms) for terms in SearchSynonym.objects.filter(is_active=True).values_list("terms", flat=True)]
+        groups = [group for group in groups if len(group) > 1]
+        cache.set(key, groups, data_timeout())
+    return groups
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A word of the query, or a phrase of it that has synonyms: one of ``phrases`` must match."""
+
+    phrases: tuple
+    typed: bool  # the reader's own word, not a synonym group (only those are matched as prefixes)
+
+
+def query_slots(terms, groups=None):
+    """The query's words, with each phrase that has synonyms replaced by all its synonyms (longest match first)."""
+    groups = synonym_groups() if groups is None else groups
+    by_phrase = {}
+    for group in groups:
+        for phrase in group:
+            key = tuple(light_stem(word) for word in phrase)
+            by_phrase.setdefault(key, set()).update(group)
+    longest = max((len(phrase) for phrase in by_phrase), default=0)
+    slots, i = [], 0
+    while i < len(terms):
+        for length in range(min(longest, len(terms) - i), 0, -1):
+            group = by_phrase.get(tuple(light_stem(word) for word in terms[i : i + length]))
+            if group:
+                slots.append(Slot(tuple(sorted(group)), typed=False))
+                i += length
+                break
+        else:
+            slots.append(Slot(((terms[i],),), typed=True))
+            i += 1
+    return slots
+
+
+def expanded_words(slots):
+    """Every word a search looks for, synonyms included (for highlighting)."""
+    return sorted({word for slot in slots for phrase in slot.phrases for word in phrase})
+
+
+# Filters
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """What a reader narrowed the search to: a category, articles published since a day."""
+
+    category: Category | None = None
+    since: date | None = None
+
+    def apply(self, queryset):
+        if self.category is not None:
+            queryset = queryset.filter(category=self.category)
+        if self.since is not None:
+            queryset = queryset.filter(published_at__date__gte=self.since)
+        return queryset
+
+    def __bool__(self):
+        return self.category is not None or self.since is not None
+
+
+NO_FILTERS = SearchFilters()
 
 
 class StoredVector(Expression):
@@ -55,33 +180,25 @@ class StoredVector(Expression):
         return Col(query.get_initial_alias(), target, output_field=target)
 
 
-def search_terms(query):
-    """Words of the query, without operators or punctuation, so no input can break the search."""
-    return [term.lower() for term in TERM_RE.findall((query or "")[:MAX_QUERY_LENGTH])][:MAX_TERMS]
-
-
-def light_stem(term):
-    # For the fallback and for highlighting: "strokes" and "stroked" find "stroke".
-    for suffix in ("ies", "es", "s", "ing", "ed"):
-        if len(term) > len(suffix) + 3 and term.endswith(suffix):
-            return term[: -len(suffix)]
-    return term
-
-
 class SearchResults(Sequence):
     """
     The ranked matches of a search: their ids are found at once (which also counts them), and only the
     articles of the page shown are loaded, through ``queryset`` (select or prefetch what the page needs).
+
+    ``corrected`` is the query that was searched instead when the reader's words found nothing and a correction
+    of them did ("stemm cel": "stem cell"); ``words`` are all the words looked for, synonyms included.
     """
 
-    def __init__(self, ranked_ids, queryset=None, *, capped=False):
+    def __init__(self, ranked_ids, queryset=None, *, capped=False, corrected=None, words=()):
         self.ids = list(ranked_ids)
         self.queryset = Article.objects.all() if queryset is None else queryset
         # True when more articles match than were ranked (PostgreSQL: the CANDIDATES bound).
         self.capped = capped
+        self.corrected = corrected
+        self.words = list(words)
 
     def using(self, queryset):
-        return SearchResults(self.ids, queryset, capped=self.capped)
+        return SearchResults(self.ids, queryset, capped=self.capped, corrected=self.corrected, words=self.words)
 
     def __len__(self):
         return len(self.ids)
@@ -94,15 +211,223 @@ class SearchResults(Sequence):
         return self[index : index + 1 or None][0]
 
 
-def search_articles(query):
-    """Published articles matching every term of ``query``, best first."""
+def search_articles(query, filters=NO_FILTERS):
+    """
+    Published articles matching every word of ``query`` (or one of its synonyms), best first. When nothing
+    matches, the words are corrected to the closest words of titles, tags and categories, and the corrected
+    query is searched instead if it finds something.
+    """
     terms = search_terms(query)
     if not terms:
         return SearchResults([])
+    results = _search(terms, filters)
+    if results:
+        return results
+    corrected = correct_terms(terms)
+    if corrected != terms:
+        found = _search(corrected, filters)
+        if found:
+            found.corrected = " ".join(corrected)
+            return found
+    return results
+
+
+def _search(terms, filters):
+    slots = query_slots(terms)
     if connection.vendor == "postgresql":
-        ids, capped = _postgres_search(terms)
-        return SearchResults(ids, capped=capped)
-    return SearchResults(_fallback_search(terms).values_list("pk", flat=True))
+        ids, capped = _postgres_search(terms, slots, filters)
+    else:
+        ids, capped = _fallback_search(terms, slots, filters).values_list("pk", flat=True), False
+    return SearchResults(ids, capped=capped, words=expanded_words(slots))
+
+
+# Corrections
+
+
+def title_words(text):
+    """The words of a title or name kept for corrections: not numbers, not one or two letters."""
+    low, high = WORD_LENGTHS
+    words = (word.lower() for word in TERM_RE.findall(text or ""))
+    return {word for word in words if low <= len(word) <= high and not word.isdigit()}
+
+
+def remember_words(*texts):
+    """Keep the words of ``texts`` (a title, a tag or category name) for corrections."""
+    _add_words(set().union(*(title_words(text) for text in texts)))
+
+
+def remember_saved_words(sender, instance, raw=False, using=None, **kwargs):
+    """After an article, tag or category is saved and committed, keep the words of its title or name."""
+    if not raw:
+        text = instance.title if sender is Article else instance.name
+        transaction.on_commit(lambda: remember_words(text), using=using)
+
+
+def _add_words(words):
+    SearchWord.objects.bulk_create([SearchWord(word=word) for word in words], ignore_conflicts=True, batch_size=1000)
+
+
+def refresh_words():
+    """
+    Keep the words of every article title, tag and category name, and only those (``manage.py
+    refresh_search_words``; run after bulk imports, which save no article one by one). Returns their number.
+    """
+    words = set()
+    for model, field in ((Article, "title"), (Tag, "name"), (Category, "name")):
+        for text in model.objects.order_by().values_list(field, flat=True).iterator(chunk_size=5000):
+            words |= title_words(text)
+    with transaction.atomic():
+        stale = [pk for pk, word in SearchWord.objects.values_list("pk", "word").iterator() if word not in words]
+        for start in range(0, len(stale), 1000):
+            SearchWord.objects.filter(pk__in=stale[start : start + 1000]).delete()
+        _add_words(words)
+    return len(words)
+
+
+def correct_terms(terms):
+    """Each word that no title, tag or category uses, replaced by the most alike word that one does."""
+    known = set(SearchWord.objects.filter(word__in=terms).values_list("word", flat=True))
+    corrected = []
+    for term in terms:
+        if term in known or len(term) < WORD_LENGTHS[0] or term.isdigit():
+            corrected.append(term)
+        else:
+            corrected.append(_closest_word(term) or term)
+    return corrected
+
+
+def _closest_word(term):
+    if connection.vendor == "postgresql":
+        # The trigram index on the words (migration 0011) finds them without reading every word.
+        return (
+            SearchWord.objects.filter(word__trigram_similar=term)
+            .annotate(similarity=TrigramSimilarity("word", term))
+            .filter(similarity__gte=CORRECTION_SIMILARITY)
+            .order_by("-similarity", "word")
+            .values_list("word", flat=True)
+            .first()
+        )
+    words = SearchWord.objects.filter(word__startswith=term[0]).values_list("word", flat=True)[:5000]
+    matches = difflib.get_close_matches(term, list(words), n=1, cutoff=FALLBACK_CORRECTION_RATIO)
+    return matches[0] if matches else None
+
+
+# PostgreSQL
+
+
+# The lexemes PostgreSQL stores for each word seen (its English stem; none for a stop word such as "what").
+_stems = {}
+STEMS_KEPT = 20000
+
+
+def stems_of(words):
+    """The stored lexemes of each of ``words``, in one query for the words this process has not seen yet."""
+    stems = {word: _stems[word] for word in words if word in _stems}
+    missing = sorted(set(words) - stems.keys())
+    if missing:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT word, tsvector_to_array(to_tsvector(%s::regconfig, word)) FROM unnest(%s::text[]) AS word",
+                [SEARCH_CONFIG, missing],
+            )
+            found = {word: tuple(lexemes) for word, lexemes in cursor.fetchall()}
+        if len(_stems) > STEMS_KEPT:
+            _stems.clear()
+        _stems.update(found)
+        stems.update(found)
+    return stems
+
+
+def _lexeme(text, prefix=False):
+    return "'" + text.replace("'", "''").replace("\\", "\\\\") + "'" + (":*" if prefix else "")
+
+
+def _word_query(word, stems, *, last):
+    """The alternatives that match a word: its stems; shortenings of it as stems; its start (the last word)."""
+    if not stems:
+        return None
+    alternatives = [" & ".join(_lexeme(stem, prefix=last) for stem in stems)]
+    if len(stems) == 1:
+        for length in range(max(PREFIX_SHORTEST, len(word) - PREFIX_SHORTENING), len(word)):
+            if word[:length] != stems[0]:
+                alternatives.append(_lexeme(word[:length]))
+    return "(" + " | ".join(alternatives) + ")"
+
+
+def postgres_tsquery(slots):
+    """The query as PostgreSQL text search syntax over stored lexemes (the ``simple`` configuration keeps them)."""
+    stems = stems_of([word for slot in slots for phrase in slot.phrases for word in phrase])
+    parts = []
+    for index, slot in enumerate(slots):
+        last = index == len(slots) - 1 and slot.typed
+        phrases = []
+        for phrase in slot.phrases:
+            words = [query for query in (_word_query(word, stems[word], last=last) for word in phrase) if query]
+            if words:
+                phrases.append("(" + " & ".join(words) + ")")
+        if phrases:
+            parts.append("(" + " | ".join(phrases) + ")")
+    return " & ".join(parts)
+
+
+def _postgres_search(terms, slots, filters):
+    """Ranked ids of the matching articles, and whether more articles match than were ranked."""
+    # Each word stemmed ("strokes" finds "stroke"), the last one also as the start of a word: a reader may not
+    # have finished typing it ("strok" finds "stroke"). Only the last: a prefix makes PostgreSQL read every
+    # article of every word it starts, where whole words let it skip to the articles holding the rarest one
+    # (a three-word search took 8 ms instead of 1 ms per index).
+    text = postgres_tsquery(slots)
+    if not text:
+        return [], False
+    tsquery = SearchQuery(text, search_type="raw", config="simple")
+    heading, document = StoredVector("search_heading"), StoredVector("search_document")
+    published = filters.apply(Article.objects.published())
+    by_date = published.order_by("-published_at")
+    # Each part costs a bounded amount of work, whatever PostgreSQL estimates of how many articles match:
+    # 1. the most recent matches among the WINDOW most recent articles (those published since the WINDOW-th),
+    #    read in date order so that PostgreSQL stops at the CANDIDATES-th match when the words are common,
+    #    and the most recent articles of a tag or category named by the query;
+    window_start = Coalesce(Subquery(by_date.values("published_at")[WINDOW - 1 : WINDOW]), Value(EARLIEST))
+    in_window = by_date.filter(published_at__gte=window_start)
+    parts = [in_window.alias(document=document).filter(document=tsquery).values_list("pk", Value(TEXT))[:CANDIDATES]]
+    tags, categories = _label_ids(terms)
+    if tags:
+        parts.append(by_date.filter(tags__in=tags).values_list("pk", Value(LABEL))[:CANDIDATES])
+    if categories:
+        parts.append(by_date.filter(category__in=categories).values_list("pk", Value(LABEL))[:CANDIDATES])
+    found = list(parts[0].union(*parts[1:]))
+    # 2. matches of any age, from the GIN indexes alone (no other condition another index could serve; the
+    #    ranking below keeps the published ones): each part stops at CANDIDATES rows. Reading the text of
+    #    article after article instead, which the planner picks when it misjudges how many articles match,
+    #    can take a hundred times longer. Titles and standfirsts always; the full text only when the recent
+    #    articles did not already give CANDIDATES matches (then the words are everywhere).
+    older = filters.apply(Article.objects.order_by())
+    older_parts = [older.alias(heading=heading).filter(heading=tsquery).values_list("pk", Value(TEXT))[:CANDIDATES]]
+    everywhere = sum(kind == TEXT for _, kind in found) >= CANDIDATES
+    if not everywhere:
+        older_parts.append(
+            older.alias(document=document).filter(document=tsquery).values_list("pk", Value(OLDER))[:CANDIDATES]
+        )
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('enable_seqscan', 'off', true), set_config('enable_indexscan', 'off', true),"
+            " set_config('enable_indexonlyscan', 'off', true)"
+        )
+        found += older_parts[0].union(*older_parts[1:], all=True)
+        # Nothing was written: rolling back ends the settings above, also inside an outer transaction.
+        transaction.set_rollback(True)
+    labelled = {pk for pk, kind in found if kind == LABEL}
+    capped = everywhere or sum(kind == OLDER for _, kind in found) >= CANDIDATES or len(labelled) >= CANDIDATES
+    # The rank comes from the title (weight A) and standfirst (B), plus a bonus for a tag or category of
+    # that name; articles that mention the words only in their body follow, most recent first.
+    label_bonus = Case(When(pk__in=labelled, then=Value(LABEL_BONUS)), default=Value(0.0)) if labelled else Value(0.0)
+    ranked = (
+        published.filter(pk__in={pk for pk, _ in found})
+        .annotate(rank=SearchRank(heading, tsquery) + label_bonus)
+        .order_by("-rank", "-published_at", "-pk")
+        .values_list("pk", flat=True)
+    )
+    return list(ranked), capped
 
 
 def _names_holding(terms):
@@ -132,74 +457,28 @@ def _label_ids(terms):
     return tags, categories
 
 
-def _postgres_search(terms):
-    """Ranked ids of the matching articles, and whether more articles match than were ranked."""
-    # Each word stemmed ("strokes" finds "stroke"), the last one also as the start of a word: a reader may not
-    # have finished typing it ("strok" finds "stroke"). Only the last: a prefix makes PostgreSQL read every
-    # article of every word it starts, where whole words let it skip to the articles holding the rarest one
-    # (a three-word search took 8 ms instead of 1 ms per index).
-    words = [*terms[:-1], f"{terms[-1]}:*"]
-    tsquery = SearchQuery(" & ".join(words), search_type="raw", config=SEARCH_CONFIG)
-    heading, document = StoredVector("search_heading"), StoredVector("search_document")
-    published = Article.objects.published()
-    by_date = published.order_by("-published_at")
-    # Each part costs a bounded amount of work, whatever PostgreSQL estimates of how many articles match:
-    # 1. the most recent matches among the WINDOW most recent articles (those published since the WINDOW-th),
-    #    read in date order so that PostgreSQL stops at the CANDIDATES-th match when the words are common,
-    #    and the most recent articles of a tag or category named by the query;
-    window_start = Coalesce(Subquery(by_date.values("published_at")[WINDOW - 1 : WINDOW]), Value(EARLIEST))
-    in_window = by_date.filter(published_at__gte=window_start)
-    parts = [in_window.alias(document=document).filter(document=tsquery).values_list("pk", Value(TEXT))[:CANDIDATES]]
-    tags, categories = _label_ids(terms)
-    if tags:
-        parts.append(by_date.filter(tags__in=tags).values_list("pk", Value(LABEL))[:CANDIDATES])
-    if categories:
-        parts.append(by_date.filter(category__in=categories).values_list("pk", Value(LABEL))[:CANDIDATES])
-    found = list(parts[0].union(*parts[1:]))
-    # 2. matches of any age, from the GIN indexes alone (no other condition another index could serve; the
-    #    ranking below keeps the published ones): each part stops at CANDIDATES rows. Reading the text of
-    #    article after article instead, which the planner picks when it misjudges how many articles match,
-    #    can take a hundred times longer. Titles and standfirsts always; the full text only when the recent
-    #    articles did not already give CANDIDATES matches (then the words are everywhere).
-    older = Article.objects.order_by()
-    older_parts = [older.alias(heading=heading).filter(heading=tsquery).values_list("pk", Value(TEXT))[:CANDIDATES]]
-    everywhere = sum(kind == TEXT for _, kind in found) >= CANDIDATES
-    if not everywhere:
-        older_parts.append(
-            older.alias(document=document).filter(document=tsquery).values_list("pk", Value(OLDER))[:CANDIDATES]
-        )
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT set_config('enable_seqscan', 'off', true), set_config('enable_indexscan', 'off', true),"
-            " set_config('enable_indexonlyscan', 'off', true)"
-        )
-        found += older_parts[0].union(*older_parts[1:], all=True)
-        # Nothing was written: rolling back ends the settings above, also inside an outer transaction.
-        transaction.set_rollback(True)
-    labelled = {pk for pk, kind in found if kind == LABEL}
-    capped = everywhere or sum(kind == OLDER for _, kind in found) >= CANDIDATES or len(labelled) >= CANDIDATES
-    # The rank comes from the title (weight A) and standfirst (B), plus a bonus for a tag or category of
-    # that name; articles that mention the words only in their body follow, most recent first.
-    label_bonus = Case(When(pk__in=labelled, then=Value(LABEL_BONUS)), default=Value(0.0)) if labelled else Value(0.0)
-    ranked = (
-        published.filter(pk__in={pk for pk, _ in found})
-        .annotate(rank=SearchRank(heading, tsquery) + label_bonus)
-        .order_by("-rank", "-published_at", "-pk")
-        .values_list("pk", flat=True)
-    )
-    return list(ranked), capped
+# Other databases
 
 
-def _fallback_search(terms):
+def _text_match(word):
+    stem = light_stem(word)
+    return Q(title__icontains=stem) | Q(standfirst__icontains=stem) | Q(body__icontains=stem) | _label_match([word])
+
+
+def _fallback_search(terms, slots, filters):
     matches = Q()
-    for term in terms:
-        stem = light_stem(term)
-        matches &= (
-            Q(title__icontains=stem) | Q(standfirst__icontains=stem) | Q(body__icontains=stem) | _label_match([term])
-        )
+    for slot in slots:
+        alternatives = Q()
+        for phrase in slot.phrases:
+            every_word = Q()
+            for word in phrase:
+                if word not in STOP_WORDS:
+                    every_word &= _text_match(word)
+            alternatives |= every_word
+        matches &= alternatives
     first = light_stem(terms[0])
     return (
-        Article.objects.published()
+        filters.apply(Article.objects.published())
         .filter(matches)
         .annotate(
             rank=Case(
@@ -214,9 +493,12 @@ def _fallback_search(terms):
     )
 
 
-def snippet(article, query, words=32):
-    """A short passage of the article around the first match, with the matches in <mark>."""
-    stems = [light_stem(term) for term in search_terms(query)]
+def snippet(article, query, words=32, *, looked_for=None):
+    """
+    A short passage of the article around the first match, with the matches in <mark>. ``looked_for``: the
+    words the search looked for (``SearchResults.words``: synonyms and corrections included), if not the query's.
+    """
+    stems = [light_stem(term) for term in (looked_for or search_terms(query))]
     # The text is escaped below.
     text = " ".join(html.unescape(plain_text(article.body)).split()) or article.standfirst
     # The whole word around a stem: "recovering" is marked for the query "recovering" (stem "recover").

@@ -9,16 +9,17 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
-from django.utils.http import http_date
+from django.utils.http import http_date, urlencode
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
 from magazine.pagecache import cached_count, public_page
 
 from .article_page import RELATED_COUNT, RELATION_NAMES, published_article, with_page_data
+from .forms import SearchForm
 from .images import process_image
 from .models import Article, Author, Category, EditorImage, Page, SlugRedirect, Tag
-from .search import MAX_QUERY_LENGTH, search_articles, search_terms, snippet
+from .search import search_articles, search_terms, snippet
 from .structured_data import article_json_ld
 
 logger = logging.getLogger(__name__)
@@ -141,16 +142,38 @@ class SearchView(ListView):
     paginate_by = 10
 
     def get_queryset(self):
-        self.query = self.request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+        self.form = SearchForm(self.request.GET)
+        self.form.is_valid()  # an invalid filter is left out and its error shown; the words are always valid
+        self.query = self.form.cleaned_data.get("q", "")
+        self.filters = self.form.filters()
         # Only the articles of the page shown are loaded.
-        return search_articles(self.query).using(Article.objects.select_related("category").prefetch_related("authors"))
+        return search_articles(self.query, self.filters).using(
+            Article.objects.select_related("category").prefetch_related("authors")
+        )
+
+    def params(self, **words):
+        filters = {
+            "category": self.filters.category.slug if self.filters.category else "",
+            "published": self.form.cleaned_data.get("published", ""),
+        }
+        return {name: value for name, value in (words | filters).items() if value}
 
     def get_context_data(self, **kwargs):
+        results = self.object_list
         context = super().get_context_data(
-            query=self.query, has_terms=bool(search_terms(self.query)), capped=self.object_list.capped, **kwargs
+            form=self.form,
+            query=self.query,
+            has_terms=bool(search_terms(self.query)),
+            capped=results.capped,
+            corrected=results.corrected,
+            filtered=bool(self.filters),
+            # The words and valid filters, for the links to other pages of the results and to the corrected words.
+            search_params=urlencode(self.params(q=self.query)),
+            corrected_params=urlencode(self.params(q=results.corrected)) if results.corrected else "",
+            **kwargs,
         )
         for article in context["object_list"]:
-            article.snippet = snippet(article, self.query)
+            article.snippet = snippet(article, self.query, looked_for=results.words)
         return context
 
 

@@ -25,6 +25,7 @@ def main():
     for option in ("articles", "commit", "cpu", "setup", "two-instances"):
         parser.add_argument(f"--{option}", default="")
     parser.add_argument("--seconds", type=int, default=0)
+    parser.add_argument("--relevance", default="", help="the Markdown of bench/relevance.py, a file")
     options = parser.parse_args()
 
     runs = {}  # label: {round: (req/s, p50, p99, requests, non-2xx, errors)}
@@ -77,6 +78,11 @@ def main():
             label, rps, p50, p99, requests, bad_status, errors, share, shares = row
             verdict = "met" if requests and test(share, p99) and not (bad_status or errors) else "NOT met"
             print(f"- {description}: {verdict} ({share:.0%} of the ceiling, p99 {p99:.1f} ms)")
+
+    if options.relevance:
+        with open(options.relevance, encoding="utf-8") as relevance:
+            print("\nSearch relevance (bench/relevance.py):\n")
+            print(relevance.read().strip())
 
     print("\nTwo instances sharing PostgreSQL and Redis (bench/two_instances.py):\n")
     print("```")

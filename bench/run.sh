@@ -160,6 +160,10 @@ cat >"$RESULTS/searches.txt" <<'EOF'
 /search/?q=mexico+dental
 /search/?q=accreditation
 /search/?q=zebra
+/search/?q=rehabilitat
+/search/?q=stemm+cel
+/search/?q=hart+bypas
+/search/?q=heart+attack
 /search/?q=%D0%B8%D0%BD%D1%81%D1%83%D0%BB%D1%8C%D1%82
 EOF
 SEARCH_COUNT=$(grep -c . "$RESULTS/searches.txt")
@@ -241,6 +245,9 @@ for ROUND in $(seq "$ROUNDS"); do
         BENCH_PATHS="$RESULTS/searches.txt"
 done
 
+step "Search relevance (bench/relevance.py)"
+$PY bench/relevance.py | tee "$RESULTS/relevance.md"
+
 step "Two instances sharing PostgreSQL and Redis"
 set +e
 TWO_INSTANCES=$($PY bench/two_instances.py "$A" "http://127.0.0.1:$PORT_B" bench-admin "$ADMIN_PASSWORD" $ADMIN_TOTP_KEY)
@@ -257,7 +264,7 @@ CPU="$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed '
 printf '%s\n' "${ROWS[@]}" | $PY bench/report.py \
     --articles "$COUNT" --commit "$COMMIT" --cpu "$CPU (load average $LOAD_BEFORE before measuring)" \
     --setup "gunicorn.conf.py: $WORKERS workers × ${GUNICORN_THREADS:-1} thread(s) (gthread); wrk $THREADS threads, $CONNECTIONS connections, $DURATION per target and round, $ROUNDS rounds, on the same machine" \
-    --two-instances "$TWO_INSTANCES" --seconds $((SECONDS - START_SECONDS)) \
+    --two-instances "$TWO_INSTANCES" --relevance "$RESULTS/relevance.md" --seconds $((SECONDS - START_SECONDS)) \
     >"$RESULTS/latest.md"
 echo
 cat "$RESULTS/latest.md"

@@ -26,6 +26,7 @@ from articles.models import (
     reading_minutes,
 )
 from articles.sanitize import add_heading_anchors, clean_html
+from articles.search import refresh_words
 from magazine.pagecache import content_changed
 
 YEARS_BACK = 5
@@ -90,6 +91,9 @@ class Command(BaseCommand):
                     self.progress(articles)
             else:
                 self.insert_concurrently(batches, jobs)
+        if self.done:
+            # bulk_create saves no article one by one: the words of the new titles are kept for corrections here.
+            refresh_words()
         if self.done and connection.vendor == "postgresql":
             self.analyze()
         elapsed = time.monotonic() - self.started
