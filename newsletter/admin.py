@@ -48,6 +48,12 @@ class SubscriberAdmin(NeedToKnowAdminMixin, admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def delete_model(self, request, obj):
+        services.erase([obj])
+
+    def delete_queryset(self, request, queryset):
+        services.erase(queryset)
+
     def has_export_permission(self, request):
         return request.user.has_perm("newsletter.export_subscriber")
 

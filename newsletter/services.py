@@ -6,7 +6,6 @@ links in e-mails are signed: a confirmation link expires after NEWSLETTER_CONFIR
 never does (a reader may unsubscribe from an e-mail of last year), and neither can be made up.
 """
 
-import logging
 from datetime import timedelta
 from email.utils import parseaddr
 from urllib.parse import quote
@@ -20,11 +19,9 @@ from django.utils import timezone
 
 from articles.models import Article
 from outbox.models import Email
-from outbox.services import queue_email
+from outbox.services import forget, queue_email
 
 from .models import Digest, DigestDelivery, Subscriber
-
-logger = logging.getLogger(__name__)
 
 CONFIRM_SALT = "newsletter.confirm"
 UNSUBSCRIBE_SALT = "newsletter.unsubscribe"
@@ -107,12 +104,17 @@ def _may_send_confirmation(subscriber, now):
     return last < now - timedelta(days=1) or subscriber.confirmations_sent < settings.NEWSLETTER_CONFIRMATIONS_PER_DAY
 
 
+def about(subscriber):
+    """What the outbox files a subscriber's e-mails under, so that erasing the subscriber erases them too."""
+    return f"subscriber {subscriber.pk}"
+
+
 def _queue_confirmation(subscriber, now):
     context = {"confirm_url": confirm_url(subscriber), "magazine_name": settings.MAGAZINE_NAME,
                "days": settings.NEWSLETTER_CONFIRM_DAYS}  # fmt: skip
     queue_email(
         topic=Email.Topic.NEWSLETTER,
-        about="confirmation",
+        about=about(subscriber),
         subject=f"Confirm your subscription to the {settings.MAGAZINE_NAME} newsletter",
         body=render_to_string("newsletter/email/confirm.txt", context),
         to=[subscriber.email],
@@ -144,8 +146,9 @@ def sign_up(*, email, consent_text, consent_version, source_page=""):
             subscriber.consent_text, subscriber.consent_version = consent_text, consent_version
             subscriber.source_page = source_page[:500]
             subscriber.signed_up_at = now
+            subscriber.save()  # first, for its id
             _queue_confirmation(subscriber, now)
-            subscriber.save()
+            subscriber.save(update_fields=["confirmation_sent_at", "confirmations_sent"])
     except IntegrityError:
         # The same address signed up twice at once: the other request made the subscriber and sent its e-mail.
         return Subscriber.objects.get(email=email), False
@@ -170,6 +173,16 @@ def unsubscribe(subscriber):
         )
     subscriber.refresh_from_db()
     return bool(updated)
+
+
+def erase(subscribers):
+    """Delete subscribers with every e-mail of theirs in the outbox, sent or not: no address is left behind."""
+    subscribers = list(subscribers)
+    with transaction.atomic():
+        forget(topic=Email.Topic.NEWSLETTER, about=[about(subscriber) for subscriber in subscribers])
+        return Subscriber.objects.filter(pk__in=[subscriber.pk for subscriber in subscribers]).delete()[1].get(
+            Subscriber._meta.label, 0
+        )
 
 
 # The weekly digest
@@ -262,7 +275,7 @@ def send_digest(digest, *, batch_size=500):
                     link = unsubscribe_url(subscriber)
                     queue_email(
                         topic=Email.Topic.NEWSLETTER,
-                        about=f"digest {digest.week:%Y-%m-%d}",
+                        about=about(subscriber),
                         subject=digest.subject,
                         body=text.replace(UNSUBSCRIBE_PLACEHOLDER, link),
                         html_body=html.replace(UNSUBSCRIBE_PLACEHOLDER, link),

@@ -31,3 +31,13 @@ def link_in(body, kind):
         if match.group(1) == kind:
             return f"/newsletter/{kind}/{match.group(2)}/"
     raise AssertionError(f"No {kind} link in {body!r}")
+
+
+def make_new_article(**fields):
+    """An article published an hour ago: in this week's digest, however many articles the test run made before."""
+    from datetime import timedelta
+
+    from tests.conftest import make_article
+
+    fields.setdefault("published_at", timezone.now() - timedelta(hours=1))
+    return make_article(**fields)

@@ -10,8 +10,7 @@ from newsletter import services
 from newsletter.models import Digest, Subscriber
 from outbox.models import Email
 from outbox.services import queue_email
-from tests.conftest import make_article
-from tests.newsletter.helpers import make_subscriber
+from tests.newsletter.helpers import make_new_article, make_subscriber
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +34,7 @@ def newsletter(django_user_model, groups):
 
 @pytest.fixture
 def objects(db):
-    make_article()
+    make_new_article()
     subscriber = make_subscriber()
     digest = services.prepare_digest()
     services.send_digest(digest)
@@ -120,12 +119,19 @@ def test_the_unsubscribe_action(client, newsletter):
     assert Subscriber.objects.get(pk=kept.pk).status == "active"
 
 
-def test_the_delete_action(client, newsletter):
-    doomed, kept = make_subscriber(), make_subscriber()
+def test_deleting_subscribers_erases_their_emails_too(client, newsletter):
+    make_new_article()
+    doomed, kept, also_doomed = make_subscriber(), make_subscriber(), make_subscriber()
+    services.send_digest(services.prepare_digest())
+    assert Email.objects.count() == 3
     client.force_login(newsletter)
     response = client.post(CHANGELIST, {"action": "delete_selected", "_selected_action": [doomed.pk], "post": "yes"})
     assert response.status_code == 302
+    assert set(Subscriber.objects.all()) == {kept, also_doomed}
+    response = client.post(reverse("admin:newsletter_subscriber_delete", args=[also_doomed.pk]), {"post": "yes"})
+    assert response.status_code == 302
     assert list(Subscriber.objects.all()) == [kept]
+    assert [email.recipients for email in Email.objects.all()] == [[kept.email]]
 
 
 def test_csv_export_guards_against_formulas(client, newsletter):
@@ -171,7 +177,7 @@ def test_a_failed_newsletter_email_can_be_sent_again_by_newsletter_staff(client,
 
 
 def test_digests_are_listed_with_their_articles(client, editor):
-    make_article(title="In the digest")
+    make_new_article(title="In the digest")
     make_subscriber()
     services.send_digest(services.prepare_digest())
     client.force_login(editor)

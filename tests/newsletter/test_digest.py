@@ -14,7 +14,7 @@ from articles.models import Article
 from newsletter import services
 from newsletter.models import Digest, DigestDelivery, Subscriber
 from tests.conftest import make_article
-from tests.newsletter.helpers import make_subscriber, newsletter_emails
+from tests.newsletter.helpers import make_new_article, make_subscriber, newsletter_emails
 from tests.outbox.helpers import clock_at
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +48,7 @@ def test_the_digest_holds_what_readers_can_see_published_since_the_last_one(deli
 
 
 def test_only_active_subscribers_get_it():
-    make_article()
+    make_new_article()
     make_subscriber(email="active@example.org")
     make_subscriber(email="pending@example.org", status=Subscriber.Status.PENDING)
     make_subscriber(email="gone@example.org", status=Subscriber.Status.UNSUBSCRIBED)
@@ -64,10 +64,10 @@ def test_nothing_new_means_no_digest():
 
 
 def test_a_second_run_in_the_same_week_sends_nothing_again():
-    make_article()
+    make_new_article()
     make_subscriber()
     run_command()
-    make_article()  # new, but this week's digest is gone
+    make_new_article()  # new, but this week's digest is gone
     make_subscriber()
     assert "No digest to send" in run_command()
     assert Digest.objects.count() == 1 and len(newsletter_emails()) == 1
@@ -75,7 +75,7 @@ def test_a_second_run_in_the_same_week_sends_nothing_again():
 
 def test_next_weeks_digest_starts_where_the_last_one_ended():
     start = timezone.now()
-    make_article(title="Week one", published_at=start - timedelta(hours=1))
+    make_new_article(title="Week one")
     make_subscriber()
     run_command()
     with clock_at(start + timedelta(days=7)):
@@ -88,7 +88,7 @@ def test_next_weeks_digest_starts_where_the_last_one_ended():
 
 
 def test_subscribers_are_queued_in_batches_each_read_with_a_limit(django_assert_max_num_queries):
-    make_article()
+    make_new_article()
     for _ in range(7):
         make_subscriber()
     digest = services.prepare_digest()
@@ -104,7 +104,7 @@ def test_subscribers_are_queued_in_batches_each_read_with_a_limit(django_assert_
 
 
 def test_a_run_that_stops_half_way_is_finished_by_the_next_without_sending_anyone_twice():
-    make_article()
+    make_new_article()
     subscribers = [make_subscriber() for _ in range(5)]
     queue_email = services.queue_email
     calls = []
@@ -128,7 +128,7 @@ def test_a_run_that_stops_half_way_is_finished_by_the_next_without_sending_anyon
 
 
 def test_a_subscriber_already_sent_this_digest_is_skipped():
-    make_article()
+    make_new_article()
     subscriber = make_subscriber()
     other = make_subscriber()
     digest = services.prepare_digest()
@@ -138,7 +138,7 @@ def test_a_subscriber_already_sent_this_digest_is_skipped():
 
 
 def test_each_subscriber_gets_their_own_unsubscribe_link():
-    make_article()
+    make_new_article()
     first, second = make_subscriber(), make_subscriber()
     run_command()
     bodies = {email.recipients[0]: email for email in newsletter_emails()}

@@ -9,8 +9,7 @@ from django.urls import reverse
 
 from newsletter import services
 from newsletter.models import Subscriber
-from tests.conftest import make_article
-from tests.newsletter.helpers import make_subscriber
+from tests.newsletter.helpers import make_new_article, make_subscriber
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def test_every_digest_email_carries_the_list_unsubscribe_headers_of_rfc_8058(settings, deliver_emails):
     settings.SITE_URL = "https://magazine.example"
     settings.DEFAULT_FROM_EMAIL = "Magazine <news@magazine.example>"
-    make_article()
+    make_new_article()
     subscriber = make_subscriber()
     services.send_digest(services.prepare_digest())
     [sent] = deliver_emails()
