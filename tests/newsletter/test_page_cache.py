@@ -69,3 +69,8 @@ def test_a_rejected_signup_is_not_cached(client):
 def test_the_footer_form_is_not_repeated_on_the_newsletters_own_pages(client):
     html = client.get(reverse("newsletter:signup")).content.decode()
     assert html.count(CONSENT_TEXT) == 1 and html.count('action="/newsletter/"') == 1
+
+
+def test_the_footer_form_is_not_on_the_quote_pages_beside_the_patients_own_form(client):
+    html = client.get(reverse("quotes:request")).content.decode()
+    assert CONSENT_TEXT not in html and 'id="newsletter-email"' not in html
