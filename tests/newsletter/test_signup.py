@@ -193,3 +193,30 @@ def test_sign_ups_are_rate_limited_per_address(client, settings):
     assert answers == [302, 302, 429, 429]
     assert Subscriber.objects.count() == 2
     assert "Too many sign-ups" in sign_up(client, "late@example.org").content.decode()
+
+
+def test_sign_ups_go_through_while_redis_is_down_with_one_log_line(client, settings, caplog):
+    """The rate limit fails open (magazine/ratelimit.py): a reader's sign-up matters more than a few minutes of flood."""
+    import logging
+    import socket
+
+    from magazine import faults
+    from magazine.cache import _clients
+    from tests.test_cache_failures import redis_cache_at
+
+    with socket.socket() as probe:  # a port where connections are refused: a Redis that is stopped
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings.NEWSLETTER_RATE_LIMIT = 1
+    _clients.clear()
+    faults._logged.clear()
+    try:
+        with redis_cache_at(f"redis://127.0.0.1:{port}/0"), caplog.at_level(logging.WARNING):
+            answers = [sign_up(client, f"reader{n}@example.org").status_code for n in range(3)]
+    finally:
+        _clients.clear()
+        faults._logged.clear()
+    assert answers == [302, 302, 302]
+    assert Subscriber.objects.count() == 3
+    lines = [r.getMessage() for r in caplog.records if "cannot be counted" in r.getMessage()]
+    assert lines == ["The newsletter sign-ups' rate limit cannot be counted: letting forms through."]
