@@ -467,6 +467,7 @@ QUOTE_RETENTION_DAYS = int(os.environ.get("QUOTE_RETENTION_DAYS", "730"))
 
 # The newsletter (newsletter/): double opt-in sign-ups, one-click unsubscription, the weekly digest.
 NEWSLETTER_CONFIRM_DAYS = int(os.environ.get("NEWSLETTER_CONFIRM_DAYS", "7"))  # how long a confirmation link works
+NEWSLETTER_PENDING_DAYS = int(os.environ.get("NEWSLETTER_PENDING_DAYS", "30"))  # unconfirmed sign-ups kept
 NEWSLETTER_RESEND_MINUTES = int(os.environ.get("NEWSLETTER_RESEND_MINUTES", "10"))  # between two confirmations
 NEWSLETTER_CONFIRMATIONS_PER_DAY = int(os.environ.get("NEWSLETTER_CONFIRMATIONS_PER_DAY", "3"))  # to one address
 NEWSLETTER_RATE_LIMIT = int(os.environ.get("NEWSLETTER_RATE_LIMIT", "10"))  # sign-ups per IP address ...

@@ -185,6 +185,21 @@ def erase(subscribers):
         )
 
 
+def purge_unconfirmed(*, now=None):
+    """
+    Erase the sign-ups never confirmed within NEWSLETTER_PENDING_DAYS: an address nobody confirmed is not kept
+    (its confirmation link expired long before). Returns how many.
+    """
+    now = now or timezone.now()
+    stale = Subscriber.objects.filter(
+        status=Subscriber.Status.PENDING, signed_up_at__lt=now - timedelta(days=settings.NEWSLETTER_PENDING_DAYS)
+    )
+    erased = 0
+    while batch := list(stale.only("pk")[:500]):
+        erased += erase(batch)
+    return erased
+
+
 # The weekly digest
 
 

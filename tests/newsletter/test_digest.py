@@ -148,3 +148,16 @@ def test_each_subscriber_gets_their_own_unsubscribe_link():
         assert link in email.body and link in email.html_body and link in email.headers["List-Unsubscribe"]
         assert services.UNSUBSCRIBE_PLACEHOLDER not in email.body + email.html_body
     assert services.unsubscribe_url(first) not in bodies[second.email].body
+
+
+def test_each_run_erases_sign_ups_never_confirmed_within_the_pending_days(settings):
+    settings.NEWSLETTER_PENDING_DAYS = 30
+    old = make_subscriber(status=Subscriber.Status.PENDING, signed_up_at=timezone.now() - timedelta(days=31))
+    services.sign_up(email="recent@example.org", consent_text="I agree.", consent_version="1")
+    services.sign_up(email="stale@example.org", consent_text="I agree.", consent_version="1")
+    Subscriber.objects.filter(email="stale@example.org").update(signed_up_at=timezone.now() - timedelta(days=40))
+    active = make_subscriber(signed_up_at=timezone.now() - timedelta(days=400))
+    assert "Erased 2 sign-up(s) never confirmed." in run_command()
+    assert set(Subscriber.objects.values_list("email", flat=True)) == {"recent@example.org", active.email}
+    assert [email.recipients for email in newsletter_emails()] == [["recent@example.org"]]
+    assert not Subscriber.objects.filter(pk=old.pk).exists()

@@ -8,7 +8,8 @@ from newsletter import services
 class Command(BaseCommand):
     help = (
         "Queue this week's digest of new articles to every active subscriber, in batches. Run it weekly (cron or a "
-        "systemd timer); running it again the same week sends nobody the digest twice, and finishes a run that stopped."
+        "systemd timer); running it again the same week sends nobody the digest twice, and finishes a run that stopped. It also erases "
+        "the sign-ups never confirmed within NEWSLETTER_PENDING_DAYS."
     )
 
     def add_arguments(self, parser):
@@ -19,6 +20,9 @@ class Command(BaseCommand):
         )  # fmt: skip
 
     def handle(self, *args, batch, first_days, **options):
+        erased = services.purge_unconfirmed()
+        if erased:
+            self.stdout.write(f"Erased {erased} sign-up(s) never confirmed.")
         digest = services.prepare_digest(first_period=timedelta(days=first_days))
         if digest is None:
             self.stdout.write("No digest to send: nothing new since the last one, or this week's is sent.")
