@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "articles",
     "quotes",
     "outbox",
+    "newsletter",
 ]
 
 MIDDLEWARE = [
@@ -109,7 +110,7 @@ TEMPLATES = [
         "APP_DIRS": False,
         "OPTIONS": {
             "environment": "magazine.jinja2.environment",
-            "extensions": ["articles.jinja2.ArticleHelpers"],
+            "extensions": ["articles.jinja2.ArticleHelpers", "newsletter.jinja2.NewsletterHelpers"],
             "context_processors": [
                 "django.contrib.messages.context_processors.messages",
                 "articles.context_processors.site",
@@ -464,6 +465,15 @@ QUOTE_RECORD_MAX_BYTES = int(os.environ.get("QUOTE_RECORD_MAX_BYTES", 10 * 1024 
 QUOTE_RECORD_MAX_FILES = int(os.environ.get("QUOTE_RECORD_MAX_FILES", "5"))
 QUOTE_RECORD_MAX_PAGES = int(os.environ.get("QUOTE_RECORD_MAX_PAGES", "500"))  # of a PDF record
 QUOTE_RETENTION_DAYS = int(os.environ.get("QUOTE_RETENTION_DAYS", "730"))
+
+# The newsletter (newsletter/): double opt-in sign-ups, one-click unsubscription, the weekly digest.
+NEWSLETTER_CONFIRM_DAYS = int(os.environ.get("NEWSLETTER_CONFIRM_DAYS", "7"))  # how long a confirmation link works
+NEWSLETTER_PENDING_DAYS = int(os.environ.get("NEWSLETTER_PENDING_DAYS", "30"))  # unconfirmed sign-ups kept
+NEWSLETTER_RESEND_MINUTES = int(os.environ.get("NEWSLETTER_RESEND_MINUTES", "10"))  # between two confirmations
+NEWSLETTER_CONFIRMATIONS_PER_DAY = int(os.environ.get("NEWSLETTER_CONFIRMATIONS_PER_DAY", "3"))  # to one address
+NEWSLETTER_RATE_LIMIT = int(os.environ.get("NEWSLETTER_RATE_LIMIT", "10"))  # sign-ups per IP address ...
+NEWSLETTER_RATE_WINDOW = int(os.environ.get("NEWSLETTER_RATE_WINDOW", "3600"))  # ... in this many seconds
+NEWSLETTER_UNSUBSCRIBE_EMAIL = os.environ.get("NEWSLETTER_UNSUBSCRIBE_EMAIL", "")  # List-Unsubscribe's mailto
 
 if TESTING:
     # Strong hashing is deliberately slow; the tests create many users.

@@ -4,7 +4,7 @@ from django.utils import timezone
 from magazine.admin_site import ReadOnlyAdminMixin, run_bulk_action
 
 from . import services
-from .models import OVERDUE_AFTER, UNCONFIRMED_AFTER, Email, QuoteEmail, ReviewReminderEmail
+from .models import OVERDUE_AFTER, UNCONFIRMED_AFTER, Email, NewsletterEmail, QuoteEmail, ReviewReminderEmail
 
 
 class NeedsAttention(admin.SimpleListFilter):
@@ -18,7 +18,7 @@ class NeedsAttention(admin.SimpleListFilter):
         return queryset.needs_attention() if self.value() == "yes" else queryset
 
 
-@admin.register(QuoteEmail, ReviewReminderEmail)
+@admin.register(QuoteEmail, ReviewReminderEmail, NewsletterEmail)
 class EmailAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """
     What the outbox did with each e-mail, for the staff whose business it is. The body is never shown: the

@@ -15,4 +15,5 @@ class OutboxConfig(AppConfig):
         "Quote triage": {"quoteemail": SEND_AGAIN},
         "Triage managers": {"quoteemail": SEND_AGAIN},
         "Editors": {"reviewreminderemail": SEND_AGAIN},
+        "Newsletter managers": {"newsletteremail": SEND_AGAIN},
     }

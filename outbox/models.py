@@ -34,6 +34,7 @@ class Email(models.Model):
     class Topic(models.TextChoices):
         QUOTES = "quotes", "quote requests"
         REVIEWS = "reviews", "medical review reminders"
+        NEWSLETTER = "newsletter", "newsletter"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "waiting to be sent"
@@ -50,6 +51,10 @@ class Email(models.Model):
     recipients = models.JSONField(help_text="The addresses it goes to.")
     subject = models.CharField(max_length=300)
     body = models.TextField(blank=True, help_text="Emptied once the e-mail is sent: it may hold a patient's quote link.")
+    html_body = models.TextField(blank=True, help_text="The HTML version, if any; emptied once the e-mail is sent.")
+    headers = models.JSONField(
+        default=dict, blank=True, help_text="Extra headers (List-Unsubscribe…); emptied once the e-mail is sent."
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
@@ -104,6 +109,17 @@ class QuoteEmail(Email):
         proxy = True
         verbose_name = "e-mail about a quote request"
         permissions = [("resend_quoteemail", "Can send a failed e-mail about a quote request again")]
+
+
+class NewsletterEmail(Email):
+    """The newsletter's confirmations and digests, for the staff who run the newsletter."""
+
+    objects = TopicManager(Email.Topic.NEWSLETTER)
+
+    class Meta:
+        proxy = True
+        verbose_name = "newsletter e-mail"
+        permissions = [("resend_newsletteremail", "Can send a failed newsletter e-mail again")]
 
 
 class ReviewReminderEmail(Email):

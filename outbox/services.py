@@ -21,7 +21,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMultiAlternatives
 from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -41,9 +41,26 @@ CLAIM_GRACE = timedelta(seconds=60)
 SWEEP_EVERY = timedelta(minutes=5)
 
 
-def queue_email(*, topic, about, subject, body, to):
-    """Write an e-mail to the outbox, to be sent once the current transaction commits (never if it rolls back)."""
-    email = Email(topic=topic, about=about, subject=subject, body=body, recipients=list(to))
+# Headers the outbox sets itself, or that name the message's envelope: no caller may set them.
+RESERVED_HEADERS = {"message-id", "from", "to", "cc", "bcc", "reply-to", "subject", "date"}
+
+
+def queue_email(*, topic, about, subject, body, to, html_body="", headers=None):
+    """
+    Write an e-mail to the outbox, to be sent once the current transaction commits (never if it rolls back).
+    ``html_body`` adds an HTML alternative to the text ``body``; ``headers`` are extra headers such as
+    List-Unsubscribe (not Message-ID, which the outbox keeps the same through every attempt).
+    """
+    headers = dict(headers or {})
+    reserved = sorted(name for name in headers if name.lower() in RESERVED_HEADERS)
+    if reserved:
+        raise ValueError(f"The outbox sets these headers itself: {', '.join(reserved)}")
+    if any("\n" in f"{name}{value}" or "\r" in f"{name}{value}" for name, value in headers.items()):
+        raise ValueError("A header name or value cannot contain a line break.")
+    email = Email(
+        topic=topic, about=about, subject=subject, body=body, html_body=html_body, headers=headers,
+        recipients=list(to),
+    )  # fmt: skip
     # Part of the caller's transaction when there is one (no savepoint of its own), a transaction of its own if not.
     with transaction.atomic(savepoint=False):
         email.task_id = tasks.deliver.enqueue(str(email.pk)).id
@@ -68,14 +85,19 @@ def deliver(email_id):
     if not claimed:
         return  # sent, failed, being sent by another worker, or erased with its quote request
     email = Email.objects.get(pk=email_id)
-    message = EmailMessage(email.subject, email.body, to=email.recipients, headers={"Message-ID": email.message_id})
+    message = EmailMultiAlternatives(
+        email.subject, email.body, to=email.recipients, headers={**email.headers, "Message-ID": email.message_id}
+    )
+    if email.html_body:
+        message.attach_alternative(email.html_body, "text/html")
     try:
         message.send()
     except Exception as error:
         _record(lambda: _failed(email, error))
     else:
         being_sent = Email.objects.filter(pk=email.pk, status=Email.Status.SENDING)
-        _record(lambda: being_sent.update(status=Email.Status.SENT, sent_at=timezone.now(), body="", last_error=""))
+        sent = {"status": Email.Status.SENT, "body": "", "html_body": "", "headers": {}, "last_error": ""}
+        _record(lambda: being_sent.update(sent_at=timezone.now(), **sent))
 
 
 def _failed(email, error):

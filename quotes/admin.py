@@ -18,6 +18,7 @@ from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy
 
 from magazine.admin_site import NeedToKnowAdminMixin, ReadOnlyAdminMixin, run_bulk_action
+from magazine.spreadsheets import csv_safe
 
 from .models import AccessLog, Destination, MedicalRecord, Note, PatientMessage, Quote, QuoteLine, QuoteRequest, StatusChange, Treatment
 from .services import change_status, erase_quote_requests, log_access, patient_link, retire_catalogue_entries, send_quote
@@ -34,14 +35,6 @@ CSV_FIELDS = [
     "reference", "status", "priority", "created_at", "name", "email", "phone", "country", "treatment",
     "condition_summary", "destinations", "budget", "travel_window", "contact_method", "assignee", "source_article",
 ]  # fmt: skip
-
-
-def csv_safe(value):
-    """Keep spreadsheets from running a cell as a formula (CSV injection)."""
-    text = "" if value is None else str(value)
-    if text and text[0] in "=+-@\t\r":
-        return "'" + text
-    return text
 
 
 class CatalogueAdmin(NeedToKnowAdminMixin, admin.ModelAdmin):

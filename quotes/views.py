@@ -5,7 +5,6 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core import signing
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,7 +14,8 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import FormView, TemplateView
 
 from articles.models import Article
-from magazine.faults import DATABASE_UNAVAILABLE, database_unavailable, retry_later, throttled_warning
+from magazine import ratelimit
+from magazine.faults import DATABASE_UNAVAILABLE, database_unavailable, retry_later
 
 from .forms import CONSENT_VERSION, QuoteRequestForm, new_form_token
 from .models import PatientMessage, Quote, QuoteRequest, Treatment
@@ -28,53 +28,27 @@ SLUG_RE = re.compile(r"[-\w]+")
 RECEIVED_COOKIE = "quote_received"
 RECEIVED_SALT = "quotes.received"
 RECEIVED_SECONDS = 3600
+RATE_SCOPE = "quote-rate"
 
 logger = logging.getLogger(__name__)
 
 
-def client_ip(request):
-    # Behind nginx, REMOTE_ADDR is nginx itself: trust its X-Real-IP, but only when told the site runs behind
-    # such a proxy (the header is forged at will by anyone who reaches the application directly).
-    if settings.TRUST_X_REAL_IP and request.META.get("HTTP_X_REAL_IP"):
-        return request.META["HTTP_X_REAL_IP"][:64]
-    return request.META.get("REMOTE_ADDR", "unknown")
-
-
 def rate_limited(request):
     """
-    Whether the reader's address has sent more than QUOTE_RATE_LIMIT forms within QUOTE_RATE_WINDOW seconds,
-    counted in the cache (Redis: across processes and machines). The first refusal of an address in a window
-    is logged, not the ones after it.
-
-    When the cache cannot count (Redis unreachable: magazine/cache.py then neither adds nor increments), forms
-    are let through, with a log line once per window: a patient's request matters more than a flood that the
-    honeypot, the minimum fill time and the one request per form token still hold back, for the minutes
-    Redis is away. (Counting in the database instead would write every sender's address beside the health
-    data, on every form, for the sake of those minutes.)
+    Whether the reader's address has sent more than QUOTE_RATE_LIMIT forms within QUOTE_RATE_WINDOW seconds
+    (magazine/ratelimit.py, which lets forms through while the cache cannot count: a patient's request matters
+    more than a flood that the honeypot, the minimum fill time and the one request per form token still hold
+    back, for the minutes Redis is away).
     """
-    address = client_ip(request)
-    key, window, limit = f"quote-rate:{address}", settings.QUOTE_RATE_WINDOW, settings.QUOTE_RATE_LIMIT
-    if cache.add(key, 1, timeout=window):
-        count = 1
-    else:
-        try:
-            count = cache.incr(key)
-        except ValueError:  # the count expired since add(), or the cache does not answer
-            if not cache.add(key, 1, timeout=window):
-                throttled_warning(logger, window, "The quote forms' rate limit cannot be counted: letting forms through.")
-                return False
-            count = 1
-    if count == limit + 1:
-        logger.warning("%s sent more than %d forms within %d s: refusing the next ones in this window.", address, limit, window)
-    return count > limit
+    return ratelimit.over_limit(
+        request, scope=RATE_SCOPE, limit=settings.QUOTE_RATE_LIMIT, window=settings.QUOTE_RATE_WINDOW,
+        label="The quote forms' rate limit", log=logger,
+    )  # fmt: skip
 
 
 def uncount(request):
     """Take back the count of a form the site failed to save: a patient sending it again is not refused for it."""
-    try:
-        cache.decr(f"quote-rate:{client_ip(request)}")
-    except ValueError:  # expired, or the cache does not answer: nothing to take back
-        pass
+    ratelimit.uncount(request, scope=RATE_SCOPE)
 
 
 @method_decorator([never_cache, sensitive_post_parameters()], name="dispatch")

@@ -103,6 +103,17 @@ def patient(client, quote_request):
     return client
 
 
+def newsletter_link(kind):
+    """The path of a confirm or unsubscribe link of a pending subscriber's e-mails."""
+    from newsletter import services
+    from newsletter.models import Subscriber
+    from tests.newsletter.helpers import make_subscriber
+
+    subscriber = Subscriber.objects.first() or make_subscriber(status=Subscriber.Status.PENDING)
+    link = services.confirm_url(subscriber) if kind == "confirm" else services.unsubscribe_url(subscriber)
+    return path_of(link)
+
+
 PUBLIC_PAGES = {
     # page type: (address, status, policy, score as sent, score once the host is on the HSTS preload list)
     "home": (lambda site: reverse("articles:home"), 200, PAGE, 130, 135),
@@ -117,6 +128,11 @@ PUBLIC_PAGES = {
     "quote thanks": (lambda site: reverse("quotes:thanks"), 200, PAGE, 130, 135),
     "patient's quote": (lambda site: path_of(patient_link(site["quote"])), 200, PAGE, 135, 140),
     "wrong quote link": (lambda site: reverse("quotes:patient-quote", args=["nonsense"]), 404, PAGE, 130, 135),
+    "newsletter sign-up": (lambda site: reverse("newsletter:signup"), 200, PAGE, 130, 135),
+    "newsletter thanks": (lambda site: reverse("newsletter:thanks"), 200, PAGE, 130, 135),
+    "newsletter unsubscribe": (lambda site: newsletter_link("unsubscribe"), 200, PAGE, 130, 135),
+    "newsletter confirm": (lambda site: newsletter_link("confirm"), 200, PAGE, 130, 135),
+    "wrong newsletter link": (lambda site: reverse("newsletter:confirm", args=["nonsense"]), 400, PAGE, 130, 135),
     "404": (lambda site: "/no-such-page/", 404, PAGE, 130, 135),
     "500": (lambda site: "/boom/", 500, PAGE, 130, 135),
     "rss feed": (lambda site: reverse("feed-rss"), 200, RESOURCE, 130, 135),

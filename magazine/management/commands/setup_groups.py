@@ -17,7 +17,7 @@ def staff_groups():
 
 
 class Command(BaseCommand):
-    help = "Create or update the staff groups (Editors, Medical reviewers, Quote triage, Triage managers) and their permissions."
+    help = "Create or update the staff groups (Editors, Medical reviewers, Quote triage, Triage managers, Newsletter managers) and their permissions."
 
     @transaction.atomic
     def handle(self, *args, **options):
