@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from articles.models import SiteBlock
 from quotes.models import DEFAULT_CAUTION, PatientMessage, Quote, QuoteLine, QuoteRequest, Treatment
 from quotes.services import patient_link, send_quote
+from tests.browser.test_content_security_policy import watch
 from tests.conftest import run_queued_tasks
 from tests.quotes.test_admin import make_request
 
@@ -57,6 +58,7 @@ def test_a_patient_compares_two_quotes_on_a_phone_asks_gets_an_answer_and_accept
     run_queued_tasks()
 
     patient = new_page()
+    violations = watch(patient)
     patient.set_viewport_size(PHONE)
     patient.goto(patient_link(valencia))
     expect(patient.get_by_role("heading", name=f"Your quote {quote_request.reference}", level=1)).to_be_visible()
@@ -79,6 +81,7 @@ def test_a_patient_compares_two_quotes_on_a_phone_asks_gets_an_answer_and_accept
     assert_no_horizontal_scroll(patient)
 
     staff = new_page()
+    staff_violations = watch(staff)
     staff.set_viewport_size({"width": 1366, "height": 900})
     log_in(staff, triage)
     staff.goto(f"{live_server.url}{reverse('admin:quotes_quoterequest_change', args=[quote_request.pk])}")
@@ -110,6 +113,9 @@ def test_a_patient_compares_two_quotes_on_a_phone_asks_gets_an_answer_and_accept
     ]  # fmt: skip
     staff.reload()
     expect(staff.locator("body")).to_contain_text("Accepted the quote")
+    staff.set_viewport_size({"width": 1024, "height": 768})  # the request's page, conversation included, at 1024 px
+    assert_no_horizontal_scroll(staff)
+    assert violations == [] and staff_violations == []
 
 
 def test_two_quotes_sit_side_by_side_on_a_desktop(live_server, new_page, settings, triage):
