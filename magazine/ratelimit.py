@@ -26,6 +26,30 @@ def client_ip(request):
     return request.META.get("REMOTE_ADDR", "unknown")
 
 
+def counted(key, *, window, uncountable, log=logger):
+    """
+    One more use of ``key`` within ``window`` seconds: their number, or None when the cache cannot count (with
+    the warning ``uncountable`` logged once per window).
+    """
+    if cache.add(key, 1, timeout=window):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # the count expired since add(), or the cache does not answer
+        if not cache.add(key, 1, timeout=window):
+            throttled_warning(log, window, uncountable)
+            return None
+        return 1
+
+
+def uncounted(key):
+    """Take back one use of ``key`` (one the site failed to handle)."""
+    try:
+        cache.decr(key)
+    except ValueError:  # expired, or the cache does not answer: nothing to take back
+        pass
+
+
 def over_limit(request, *, scope, limit, window, label, log=logger):
     """
     Whether the request's address has sent more than ``limit`` forms of ``scope`` within ``window`` seconds,
@@ -33,17 +57,9 @@ def over_limit(request, *, scope, limit, window, label, log=logger):
     names the limit in the line logged while the cache cannot count ("The quote forms' rate limit").
     """
     address = client_ip(request)
-    key = f"{scope}:{address}"
-    if cache.add(key, 1, timeout=window):
-        count = 1
-    else:
-        try:
-            count = cache.incr(key)
-        except ValueError:  # the count expired since add(), or the cache does not answer
-            if not cache.add(key, 1, timeout=window):
-                throttled_warning(log, window, f"{label} cannot be counted: letting forms through.")
-                return False
-            count = 1
+    count = counted(f"{scope}:{address}", window=window, uncountable=f"{label} cannot be counted: letting forms through.", log=log)
+    if count is None:
+        return False
     if count == limit + 1:
         log.warning("%s sent more than %d forms within %d s: refusing the next ones in this window.", address, limit, window)
     return count > limit
@@ -51,7 +67,4 @@ def over_limit(request, *, scope, limit, window, label, log=logger):
 
 def uncount(request, *, scope):
     """Take back the count of a form the site failed to save: sending it again is not refused for it."""
-    try:
-        cache.decr(f"{scope}:{client_ip(request)}")
-    except ValueError:  # expired, or the cache does not answer: nothing to take back
-        pass
+    uncounted(f"{scope}:{client_ip(request)}")

@@ -459,6 +459,9 @@ QUOTE_RATE_LIMIT = int(os.environ.get("QUOTE_RATE_LIMIT", "5"))  # requests per 
 QUOTE_RATE_WINDOW = int(os.environ.get("QUOTE_RATE_WINDOW", "3600"))  # ... in this many seconds
 QUOTE_FIRST_RESPONSE_HOURS = int(os.environ.get("QUOTE_FIRST_RESPONSE_HOURS", "24"))
 QUOTE_LINK_MAX_AGE_DAYS = int(os.environ.get("QUOTE_LINK_MAX_AGE_DAYS", "60"))
+# Actions on a patient's own quote page (accept, write to us), per request: a budget apart from the form's.
+QUOTE_LINK_RATE_LIMIT = int(os.environ.get("QUOTE_LINK_RATE_LIMIT", "30"))
+QUOTE_LINK_RATE_WINDOW = int(os.environ.get("QUOTE_LINK_RATE_WINDOW", "3600"))
 # Patients' medical records: never under MEDIA_ROOT, never served by the web server.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("DJANGO_PRIVATE_MEDIA_ROOT", BASE_DIR / "private"))
 QUOTE_RECORD_MAX_BYTES = int(os.environ.get("QUOTE_RECORD_MAX_BYTES", 10 * 1024 * 1024))

@@ -21,7 +21,8 @@ from magazine.admin_site import NeedToKnowAdminMixin, ReadOnlyAdminMixin, run_bu
 from magazine.spreadsheets import csv_safe
 
 from .models import AccessLog, Destination, MedicalRecord, Note, PatientMessage, Quote, QuoteLine, QuoteRequest, StatusChange, Treatment
-from .services import change_status, erase_quote_requests, log_access, patient_link, retire_catalogue_entries, send_quote
+from .money import format_money
+from .services import change_status, erase_quote_requests, latest_sent_quote, log_access, patient_link, reply_to_patient, retire_catalogue_entries, send_quote
 
 # Statuses triage staff can move several requests to at once from the list.
 BULK_STATUSES = [
@@ -276,6 +277,52 @@ class StatusChangeInline(ReadOnlyAdminMixin, admin.TabularInline):
     verbose_name_plural = "status history"
 
 
+class ReplyForm(forms.ModelForm):
+    class Meta:
+        model = PatientMessage
+        fields = ["text"]
+        labels = {"text": "Reply to the patient"}
+        widgets = {"text": forms.Textarea(attrs={"rows": 3, "cols": 60})}
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.instance.pk is None and cleaned_data.get("text", "").strip() and not latest_sent_quote(self.instance.quote_request):
+            raise ValidationError(
+                "The patient reads replies on their quote page: send them a quote first, or contact them directly.",
+                code="no_quote_sent",
+            )
+        return cleaned_data
+
+
+class ConversationInline(admin.StackedInline):
+    """The conversation with the patient: their messages and acceptance, our replies (sent by reply_to_patient)."""
+
+    model = PatientMessage
+    form = ReplyForm
+    extra = 1
+    fields = ["created_at", "kind", "author", "text", "attachments"]
+    readonly_fields = ["created_at", "kind", "author", "attachments"]
+    can_delete = False
+    verbose_name = "reply to the patient (they are told by an e-mail without its text)"
+    verbose_name_plural = "conversation with the patient"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author", "quote").prefetch_related("records")
+
+    def has_change_permission(self, request, obj=None):
+        return False  # the conversation is a record: answer again rather than rewrite what was sent
+
+    def has_add_permission(self, request, obj=None):
+        return obj is not None and request.user.has_perm("quotes.add_patientmessage")
+
+    @admin.display(description="attached")
+    def attachments(self, obj):
+        records = list(obj.records.all()) if obj.pk else []
+        return format_html_join(
+            ", ", '<a href="{}">{}</a>', ((reverse("admin:quotes_quoterequest_record", args=[obj.quote_request_id, r.pk]), r.original_name) for r in records)
+        ) or "—"
+
+
 class QuoteInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Quote
     extra = 0
@@ -301,11 +348,11 @@ class QuoteRequestAdmin(AccessLoggedAdmin):
         "reference", "created_at", "updated_at", "first_response_due", "duplicate_of", "consent_version",
         "consented_at", "source_article", "patient_responses", "add_quote_link", "record_links",
     ]  # fmt: skip
-    inlines = [QuoteInline, StatusChangeInline, NoteInline]
+    inlines = [QuoteInline, ConversationInline, StatusChangeInline, NoteInline]
     fieldsets = [
         ("Triage", {"fields": ["reference", "status", "priority", "assignee", "created_at", "first_response_due", "duplicate_of"]}),
         ("Quotes and the patient's answers", {"fields": ["add_quote_link", "patient_responses"]}),
-        ("Patient", {"fields": ["name", "email", "phone", "country", "contact_method"]}),
+        ("Patient", {"fields": ["name", "email", "phone", "country", "contact_method", "locale"]}),
         ("Request", {"fields": ["treatment", "treatment_other", "condition_summary", "destinations", "budget", "travel_window", "record_links"]}),
         ("Consent and source", {"classes": ["collapse"], "fields": ["consent_version", "consented_at", "source_article", "updated_at"]}),
     ]
@@ -381,6 +428,10 @@ class QuoteRequestAdmin(AccessLoggedAdmin):
             self.log_access(request, [obj], AccessLog.Action.CHANGE)
 
     def save_formset(self, request, form, formset, change):
+        if formset.model is PatientMessage:
+            for reply in formset.save(commit=False):
+                reply_to_patient(quote_request=form.instance, text=reply.text, by=request.user)
+            return
         notes = formset.save(commit=False)
         for note in notes:
             if isinstance(note, Note) and note.author_id is None:
@@ -429,7 +480,7 @@ class QuoteRequestAdmin(AccessLoggedAdmin):
 
     @admin.display(description="patient's answers")
     def patient_responses(self, obj):
-        answers = PatientMessage.objects.filter(quote__quote_request=obj).order_by("created_at")
+        answers = obj.messages.exclude(kind=PatientMessage.Kind.REPLY) if obj.pk else []
         if not answers:
             return "None yet."
         return format_html(
@@ -503,7 +554,7 @@ class PatientMessageInline(ReadOnlyAdminMixin, admin.TabularInline):
     extra = 0
     fields = ["created_at", "kind", "text"]
     readonly_fields = fields
-    verbose_name_plural = "the patient's answers"
+    verbose_name_plural = "the patient's answers on this quote (the whole conversation is on the request)"
 
 
 @admin.register(Quote)
@@ -517,7 +568,7 @@ class QuoteAdmin(AccessLoggedAdmin):
     readonly_fields = ["total_display", "sent_at", "accepted_at", "patient_link_display"]
     actions = ["delete_selected", "send_to_patient"]
     fields = [
-        "quote_request", "currency", "clinic", "destination", "valid_until", "notes_to_patient", "total_display",
+        "quote_request", "currency", "clinic", "destination", "valid_until", "notes_to_patient", "not_included", "total_display",
         "sent_at", "accepted_at", "patient_link_display",
     ]  # fmt: skip
 
@@ -536,7 +587,7 @@ class QuoteAdmin(AccessLoggedAdmin):
 
     @admin.display(description="total")
     def total_display(self, obj):
-        return f"{obj.currency} {obj.total}" if obj.pk else "Save to compute the total."
+        return format_money(obj.total, obj.currency, obj.quote_request.locale) if obj.pk else "Save to compute the total."
 
     @admin.display(description="patient's link")
     def patient_link_display(self, obj):

@@ -8,7 +8,7 @@ TRIAGE = {
     "statuschange": ("view",),
     "quote": ("add", "change", "view"),
     "quoteline": ALL,
-    "patientmessage": ("view",),
+    "patientmessage": ("add", "view"),
     "treatment": ("view",),
     "destination": ("view",),
 }

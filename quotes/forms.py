@@ -34,6 +34,32 @@ class MultipleFileField(forms.FileField):
         return [super().clean(data, initial)] if data else []
 
 
+def cleaned_records(records):
+    """The uploads of a records field checked and rewritten (quotes/records.py), or every file's error at once."""
+    if len(records) > settings.QUOTE_RECORD_MAX_FILES:
+        raise forms.ValidationError(
+            "Attach at most %(count)s files.", code="too_many", params={"count": settings.QUOTE_RECORD_MAX_FILES}
+        )
+    errors, cleaned = [], []
+    for upload in records:
+        try:
+            cleaned.append(clean_record(upload))
+        except forms.ValidationError as error:
+            errors.append(error)
+    if errors:
+        # A browser never fills a file input again: the files that were fine must be chosen anew too.
+        errors.append(forms.ValidationError("Nothing has been sent yet: please choose the files to attach again.", code="attach_again"))
+        raise forms.ValidationError(errors)
+    return cleaned
+
+
+def records_help_text():
+    return (
+        "Reports or scans: PDF, JPEG or PNG. At most "
+        f"{settings.QUOTE_RECORD_MAX_FILES} files of {settings.QUOTE_RECORD_MAX_BYTES // (1024 * 1024)} MB each."
+    )
+
+
 def new_form_token():
     return signing.dumps({"key": str(uuid.uuid4()), "t": time.time()}, salt=TOKEN_SALT)
 
@@ -104,22 +130,7 @@ class QuoteRequestForm(forms.ModelForm):
         )
 
     def clean_records(self):
-        records = self.cleaned_data["records"]
-        if len(records) > settings.QUOTE_RECORD_MAX_FILES:
-            raise forms.ValidationError(
-                "Attach at most %(count)s files.", code="too_many", params={"count": settings.QUOTE_RECORD_MAX_FILES}
-            )
-        errors, cleaned = [], []
-        for upload in records:
-            try:
-                cleaned.append(clean_record(upload))
-            except forms.ValidationError as error:
-                errors.append(error)
-        if errors:
-            # A browser never fills a file input again: the files that were fine must be chosen anew too.
-            errors.append(forms.ValidationError("Nothing has been sent yet: please choose the files to attach again.", code="attach_again"))
-            raise forms.ValidationError(errors)
-        return cleaned
+        return cleaned_records(self.cleaned_data["records"])
 
     def clean_website(self):
         if self.cleaned_data["website"]:
@@ -147,4 +158,30 @@ class QuoteRequestForm(forms.ModelForm):
             self.add_error("treatment_other", forms.ValidationError("Choose a treatment or describe it here.", code="required"))
         if cleaned_data.get("contact_method") in {"phone", "whatsapp"} and not cleaned_data.get("phone"):
             self.add_error("phone", forms.ValidationError("Give a phone number so that we can call you.", code="required"))
+        return cleaned_data
+
+
+class PatientMessageForm(forms.Form):
+    """What the patient writes on their quote page, with further records: checked as at intake."""
+
+    text = forms.CharField(
+        label="Your message",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5, "maxlength": 2000}),
+        help_text="A question for our team, or what you would like to tell us.",
+    )
+    records = MultipleFileField(required=False, label="Attach further medical records (optional)")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["records"].help_text = records_help_text()
+
+    def clean_records(self):
+        return cleaned_records(self.cleaned_data["records"])
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if not self.errors and not cleaned_data.get("text") and not cleaned_data.get("records"):
+            raise forms.ValidationError("Write a message or attach a file before sending.", code="empty")
         return cleaned_data

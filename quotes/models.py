@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_countries.fields import CountryField
 
+from .money import DEFAULT_LOCALE, format_money, validate_locale
 from .storage import PrivateStorage
 
 # No 0/O or 1/I/L: references are read out on the phone.
@@ -157,6 +158,12 @@ class QuoteRequest(models.Model):
     budget = models.CharField(max_length=20, choices=Budget.choices)
     travel_window = models.CharField(max_length=20, choices=TravelWindow.choices)
     contact_method = models.CharField(max_length=20, choices=ContactMethod.choices, default=ContactMethod.EMAIL)
+    locale = models.CharField(
+        max_length=20,
+        default=DEFAULT_LOCALE,
+        validators=[validate_locale],
+        help_text="How prices are written to the patient (language and region, such as en_GB or de_DE).",
+    )
     consent_version = models.CharField(max_length=20, editable=False)
     consented_at = models.DateTimeField(editable=False)
     source_article = models.ForeignKey(
@@ -327,11 +334,21 @@ class Quote(models.Model):
     notes_to_patient = models.TextField(
         blank=True, max_length=5000, help_text="Shown to the patient with the quote: what is included, what is not."
     )
+    not_included = models.TextField(
+        "not included",
+        blank=True,
+        max_length=2000,
+        help_text="What the price does not cover, one item a line (flights, a companion's stay…): shown beside the "
+        "quote so that the patient compares like with like.",
+    )
     token = models.CharField(max_length=64, unique=True, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     accepted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    not_chosen_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When the patient accepted another quote of the request."
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -350,6 +367,13 @@ class Quote(models.Model):
 
     def is_expired(self):
         return self.valid_until < timezone.localdate()
+
+    def money(self, amount):
+        """``amount`` in the quote's currency, written for the patient's locale ("€8,245.50", "8.245,50 €")."""
+        return format_money(amount, self.currency, self.quote_request.locale)
+
+    def excluded_items(self):
+        return [line.strip(" -•\t") for line in self.not_included.splitlines() if line.strip(" -•\t")]
 
 
 class QuoteLine(models.Model):
@@ -387,22 +411,44 @@ class QuoteLine(models.Model):
 
 
 class PatientMessage(models.Model):
-    """What the patient did on the quote page: accepted it or asked a question."""
+    """
+    One message of a request's conversation between the patient (on their quote page) and triage staff (on the
+    request's admin page), or the patient's acceptance of one of its quotes. Part of the request's record: erased
+    and purged with it.
+    """
 
     class Kind(models.TextChoices):
         ACCEPTED = "accepted", "Accepted the quote"
-        QUESTION = "question", "Asked a question"
+        QUESTION = "question", "Patient's message"
+        REPLY = "reply", "Our reply"
 
-    quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="messages")
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    text = models.TextField(blank=True, max_length=2000)
+    quote_request = models.ForeignKey(QuoteRequest, on_delete=models.CASCADE, related_name="messages")
+    quote = models.ForeignKey(
+        Quote,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="messages",
+        help_text="The quote the patient's page was opened on.",
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.REPLY)
+    text = models.TextField(blank=True, max_length=5000)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False,
+        help_text="The member of staff who replied (none for the patient).",
+    )  # fmt: skip
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["created_at", "pk"]
+        verbose_name = "message"
 
     def __str__(self):
         return self.get_kind_display()
+
+    @property
+    def from_patient(self):
+        return self.kind != self.Kind.REPLY
 
 
 RECORD_EXTENSIONS = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
@@ -418,6 +464,15 @@ class MedicalRecord(models.Model):
     """A document a patient attached to a request: kept outside the public media folder."""
 
     quote_request = models.ForeignKey(QuoteRequest, on_delete=models.CASCADE, related_name="records")
+    message = models.ForeignKey(
+        PatientMessage,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="records",
+        help_text="The message of the conversation the patient attached it to (none: the quote form).",
+    )
     file = models.FileField(upload_to=record_path, storage=PrivateStorage())
     original_name = models.CharField(max_length=255)
     content_type = models.CharField(max_length=50)

@@ -189,38 +189,133 @@ def send_quote(*, quote, by):
 
 
 def can_be_accepted(quote):
-    """Whether the patient may accept ``quote``: not once its prices have expired. Its page asks before it offers
-    the button; record_patient_response refuses an acceptance that arrives all the same."""
-    return not quote.is_expired()
+    """Whether the patient may accept ``quote``: not once its prices have expired, nor once the patient has
+    chosen a quote of the request. Its page asks before it offers the button; accept_quote refuses an acceptance
+    that arrives all the same."""
+    return not quote.is_expired() and quote.accepted_at is None and quote.not_chosen_at is None
 
 
-def record_patient_response(*, quote, kind, text=""):
+def accept_quote(*, quote):
     """
-    The patient accepted the quote or asked a question on its page: keep it and tell triage.
+    The patient accepts ``quote``, one of the quotes their request was sent: it is recorded, the request's other
+    quotes are marked as not chosen, the request moves on to "won", and triage is told.
 
-    An acceptance of a quote that cannot be accepted any more is refused (ValidationError): nothing is kept
-    and triage is not told.
+    Refused with a ValidationError, keeping nothing and telling nobody, when the quote's prices have expired or
+    the patient has already accepted a quote of this request (the same one or another).
     """
-    if kind == PatientMessage.Kind.ACCEPTED and not can_be_accepted(quote):
+    if quote.sent_at is None:
+        raise ValidationError("This quote has not been sent to you.", code="not_sent")
+    if quote.is_expired():
         raise ValidationError(
             "These prices held until %(valid_until)s, so this quote can no longer be accepted.",
             code="expired_quote",
             params={"valid_until": date_format(quote.valid_until, "j F Y")},
         )
     with transaction.atomic():
-        message = PatientMessage.objects.create(quote=quote, kind=kind, text=text)
-        if kind == PatientMessage.Kind.ACCEPTED and quote.accepted_at is None:
-            quote.accepted_at = message.created_at
-            quote.save(update_fields=["accepted_at"])
-        quote_request = quote.quote_request
+        # The request is locked (PostgreSQL): two acceptances sent at once from two tabs are taken one at a time.
+        quote_request = QuoteRequest.objects.select_for_update().get(pk=quote.quote_request_id)
+        chosen = quote_request.quotes.filter(accepted_at__isnull=False).first()
+        if chosen is not None:
+            raise ValidationError(
+                "You accepted %(which)s on %(date)s: a request can accept one quote. To change your mind, write "
+                "to us below.",
+                code="already_accepted",
+                params={
+                    "which": "this quote" if chosen.pk == quote.pk else f"the quote from {chosen.clinic or 'another clinic'}",
+                    "date": date_format(timezone.localtime(chosen.accepted_at), "j F Y"),
+                },
+            )
+        now = timezone.now()
+        quote.accepted_at = now
+        quote.save(update_fields=["accepted_at"])
+        quote_request.quotes.filter(sent_at__isnull=False).exclude(pk=quote.pk).update(not_chosen_at=now)
+        PatientMessage.objects.create(quote_request=quote_request, quote=quote, kind=PatientMessage.Kind.ACCEPTED)
+        _move_to_won(quote_request)
         context = {
             "reference": quote_request.reference,
-            "what": message.get_kind_display().lower(),
+            "what": "accepted a quote",
             "admin_url": settings.SITE_URL + quote_request.get_absolute_url(),
         }
-        subject = f"Patient response on {quote_request.reference}"
+        subject = f"Quote accepted on {quote_request.reference}"
         to = [settings.QUOTE_TRIAGE_EMAIL]
         queue_email(**_email(quote_request, "quotes/email/patient_responded.txt", subject, to, context))
+    quote.quote_request = quote_request
+    return quote
+
+
+def _move_to_won(quote_request):
+    """An accepted quote wins the request, through "quoted" if triage had moved it on since the quote was sent.
+    A request closed meanwhile (lost, duplicate, spam) keeps its status: triage, who are told, decide."""
+    Status = QuoteRequest.Status
+    if quote_request.status != Status.QUOTED and Status.QUOTED in quote_request.allowed_statuses():
+        change_status(quote_request=quote_request, to_status=Status.QUOTED, by=None)
+    if Status.WON in quote_request.allowed_statuses():
+        change_status(quote_request=quote_request, to_status=Status.WON, by=None)
+
+
+def write_to_triage(*, quote_request, text, records=(), quote=None):
+    """
+    The patient writes on their quote page, with records attached (``(file, content_type)`` pairs that the form
+    has checked and rewritten, as at intake). Triage is told by an e-mail that holds only the reference and the
+    admin's link. The request counts as touched (its retention starts again).
+    """
+    if not text.strip() and not records:
+        raise ValidationError("Write a message or attach a file.", code="empty_message")
+    with transaction.atomic():
+        message = PatientMessage.objects.create(
+            quote_request=quote_request, quote=quote, kind=PatientMessage.Kind.QUESTION, text=text.strip()
+        )
+        for upload, content_type in records:
+            MedicalRecord.objects.create(
+                quote_request=quote_request,
+                message=message,
+                file=upload,
+                original_name=upload.name[:255],
+                content_type=content_type,
+                size=upload.size,
+            )
+        quote_request.save(update_fields=["updated_at"])
+        context = {
+            "reference": quote_request.reference,
+            "records": len(records),
+            "admin_url": settings.SITE_URL + quote_request.get_absolute_url(),
+        }
+        subject = f"New message from the patient on {quote_request.reference}"
+        to = [settings.QUOTE_TRIAGE_EMAIL]
+        queue_email(**_email(quote_request, "quotes/email/new_message_triage.txt", subject, to, context))
+    return message
+
+
+def latest_sent_quote(quote_request):
+    return quote_request.quotes.filter(sent_at__isnull=False).order_by("-sent_at", "-pk").first()
+
+
+def reply_to_patient(*, quote_request, text, by):
+    """
+    Triage answers the patient, who reads it on their quote page: the e-mail that tells them holds a fresh link
+    to that page and nothing else. Refused while no quote has been sent (the patient has no page yet).
+    """
+    if not text.strip():
+        raise ValidationError("Write the reply before sending it.", code="empty_reply")
+    quote = latest_sent_quote(quote_request)
+    if quote is None:
+        raise ValidationError(
+            "The patient reads replies on their quote page: send them a quote first, or contact them directly.",
+            code="no_quote_sent",
+        )
+    with transaction.atomic():
+        message = PatientMessage.objects.create(
+            quote_request=quote_request, kind=PatientMessage.Kind.REPLY, text=text.strip(), author=by
+        )
+        quote_request.save(update_fields=["updated_at"])
+        context = {
+            "reference": quote_request.reference,
+            "link": patient_link(quote),
+            "link_days": settings.QUOTE_LINK_MAX_AGE_DAYS,
+            "magazine_name": settings.MAGAZINE_NAME,
+        }
+        subject = f"A new message about your request {quote_request.reference}"
+        queue_email(**_email(quote_request, "quotes/email/new_message_patient.txt", subject, [quote_request.email], context))
     return message
 
 
@@ -257,7 +352,8 @@ def retire_catalogue_entries(entries):
 
 def erase_quote_requests(quote_requests):
     """
-    Delete requests with everything attached to them (notes, quotes, answers, record files).
+    Delete requests with everything attached to them (notes, quotes, the conversation with the patient, record
+    files, also those attached to its messages).
 
     The access log keeps who saw them, when and where, with their references; the query of a page that showed
     one of them (a search may have named the patient) goes with them, and so do the e-mails about them, sent

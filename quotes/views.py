@@ -17,9 +17,10 @@ from articles.models import Article
 from magazine import ratelimit
 from magazine.faults import DATABASE_UNAVAILABLE, database_unavailable, retry_later
 
-from .forms import CONSENT_VERSION, QuoteRequestForm, new_form_token
-from .models import PatientMessage, Quote, QuoteRequest, Treatment
-from .services import can_be_accepted, quote_token_from_link, record_patient_response, submit_quote_request
+from .forms import CONSENT_VERSION, PatientMessageForm, QuoteRequestForm, new_form_token
+from .money import negotiated_locale
+from .models import Quote, QuoteRequest, Treatment
+from .services import accept_quote, quote_token_from_link, submit_quote_request, write_to_triage
 
 SLUG_RE = re.compile(r"[-\w]+")
 # The reference of the request a browser has just sent, for the thanks page: a signed cookie, not the session,
@@ -49,6 +50,23 @@ def rate_limited(request):
 def uncount(request):
     """Take back the count of a form the site failed to save: a patient sending it again is not refused for it."""
     ratelimit.uncount(request, scope=RATE_SCOPE)
+
+
+def link_rate_limited(quote_request):
+    """
+    Whether the patient's page of ``quote_request`` has taken more than QUOTE_LINK_RATE_LIMIT actions (accepting,
+    writing) within QUOTE_LINK_RATE_WINDOW seconds. Its own budget, counted per request rather than per address:
+    what the quote form refused from the patient's address (a few mistyped forms, a shared network) never stops
+    them from answering on their own page, and only the holder of the signed link can use it up.
+    """
+    window, limit = settings.QUOTE_LINK_RATE_WINDOW, settings.QUOTE_LINK_RATE_LIMIT
+    uncountable = "The patient pages' rate limit cannot be counted: letting their actions through."
+    count = ratelimit.counted(f"quote-link-rate:{quote_request.pk}", window=window, uncountable=uncountable, log=logger)
+    if count is None:
+        return False
+    if count == limit + 1:
+        logger.warning("The page of %s took more than %d actions within %d s: refusing the next ones in this window.", quote_request.reference, limit, window)
+    return count > limit
 
 
 @method_decorator([never_cache, sensitive_post_parameters()], name="dispatch")
@@ -113,6 +131,7 @@ class QuoteRequestView(FormView):
 
     def form_valid(self, form):
         data = {name: form.cleaned_data[name] for name in form.Meta.fields if name != "destinations"}
+        data["locale"] = negotiated_locale(self.request.headers.get("Accept-Language"))  # how prices are written
         quote_request, _ = submit_quote_request(
             data=data,
             destinations=form.cleaned_data["destinations"],
@@ -158,18 +177,12 @@ class QuoteThanksView(TemplateView):
         return super().get_context_data(quote_request=self.quote_request, reference=self.quote_request.reference, **kwargs)
 
 
-class PatientQuestionForm(forms.Form):
-    text = forms.CharField(
-        label="Your question",
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 4, "maxlength": 2000}),
-        error_messages={"required": "Write your question before sending it."},
-    )
-
-
 @method_decorator([never_cache, sensitive_post_parameters()], name="dispatch")
 class PatientQuoteView(TemplateView):
-    """The patient's page for one quote, reached through the signed link in their e-mail."""
+    """
+    The patient's page of their request, reached through the signed link of one of its quotes: every quote sent
+    for the request, side by side (the link's own first), the conversation with our team, and the acceptance.
+    """
 
     template_name = "quotes/quote_patient.html"
 
@@ -182,12 +195,12 @@ class PatientQuoteView(TemplateView):
             return self.link_error(request, status=404)
         self.quote = (
             Quote.objects.filter(token=token, sent_at__isnull=False)
-            .select_related("quote_request__treatment", "destination")
-            .prefetch_related("lines")
+            .select_related("quote_request__treatment__related_article")
             .first()
         )
         if self.quote is None:
             return self.link_error(request, status=404)
+        self.quote_request = self.quote.quote_request
         response = super().dispatch(request, *args, **kwargs)
         # The address is the patient's key: it never goes to another site. ("no-referrer" would make browsers
         # send "Origin: null" with the page's own forms, which the CSRF check refuses.)
@@ -198,26 +211,58 @@ class PatientQuoteView(TemplateView):
     def link_error(self, request, *, status):
         return render(request, "quotes/quote_link_error.html", {"expired": status == 410}, status=status)
 
+    def sent_quotes(self):
+        """The request's quotes the patient was sent, the link's own first, then in the order they were sent."""
+        quotes = list(
+            self.quote_request.quotes.filter(sent_at__isnull=False)
+            .select_related("destination")
+            .prefetch_related("lines")
+            .order_by("sent_at", "pk")
+        )
+        for quote in quotes:
+            quote.quote_request = self.quote_request  # its prices are written in the request's locale
+        return sorted(quotes, key=lambda quote: quote.pk != self.quote.pk)
+
     def post(self, request, *args, **kwargs):
-        if rate_limited(request):
+        if link_rate_limited(self.quote_request):
             return render(request, "quotes/rate_limited.html", status=429)
         if request.POST.get("action") == "accept":
-            try:
-                record_patient_response(quote=self.quote, kind=PatientMessage.Kind.ACCEPTED)
-            except ValidationError as refusal:
-                # Such as an expired quote, accepted from a page opened before it expired.
-                return self.render_to_response(self.get_context_data(acceptance_refused=refusal), status=409)
-            messages.success(request, "Thank you: we have your acceptance and will contact you about the next steps.")
-            return redirect(request.path)
-        form = PatientQuestionForm(request.POST)
-        if form.is_valid():
-            record_patient_response(quote=self.quote, kind=PatientMessage.Kind.QUESTION, text=form.cleaned_data["text"])
-            messages.success(request, "Thank you: your question has been sent to our team.")
-            return redirect(request.path)
-        return self.render_to_response(self.get_context_data(question_form=form))
+            return self.accept(request)
+        form = PatientMessageForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(message_form=form))
+        write_to_triage(
+            quote_request=self.quote_request,
+            quote=self.quote,
+            text=form.cleaned_data["text"],
+            records=form.cleaned_data["records"],
+        )
+        messages.success(request, "Thank you: your message has been sent to our team. We will answer here and tell you by e-mail.")
+        return redirect(request.path + "#conversation")
+
+    def accept(self, request):
+        quotes = self.sent_quotes()
+        chosen = next((quote for quote in quotes if str(quote.pk) == request.POST.get("quote", str(self.quote.pk))), None)
+        if chosen is None:
+            refusal = ValidationError("That quote is not one of the quotes of your request.", code="unknown_quote")
+            return self.render_to_response(self.get_context_data(acceptance_refused=refusal, quotes=quotes), status=400)
+        try:
+            accept_quote(quote=chosen)
+        except ValidationError as refusal:
+            # Such as an expired quote, accepted from a page opened before it expired, or a second acceptance.
+            return self.render_to_response(self.get_context_data(acceptance_refused=refusal, quotes=quotes), status=409)
+        messages.success(request, "Thank you: we have your acceptance and will contact you about the next steps.")
+        return redirect(request.path)
 
     def get_context_data(self, **kwargs):
-        kwargs.setdefault("question_form", PatientQuestionForm())
+        kwargs.setdefault("message_form", PatientMessageForm())
+        quotes = kwargs.pop("quotes", None) or self.sent_quotes()
+        thread = list(self.quote_request.messages.select_related("quote").prefetch_related("records"))
         return super().get_context_data(
-            quote=self.quote, lines=list(self.quote.lines.all()), can_accept=can_be_accepted(self.quote), **kwargs
+            quote=self.quote,
+            quote_request=self.quote_request,
+            quotes=quotes,
+            accepted=next((quote for quote in quotes if quote.accepted_at), None),
+            thread=thread,
+            **kwargs,
         )

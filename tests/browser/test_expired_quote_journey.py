@@ -32,7 +32,7 @@ def test_a_patient_who_accepts_a_quote_after_it_expired_is_told_and_can_ask_for_
     expect(patient.get_by_role("button", name="Accept this quote")).to_have_count(0)
     assert not PatientMessage.objects.exists()
 
-    patient.get_by_label("Your question").fill("Could you send me updated prices?")
-    patient.get_by_role("button", name="Send my question").click()
-    expect(patient.get_by_role("status")).to_contain_text("your question has been sent")
+    patient.get_by_label("Your message").fill("Could you send me updated prices?")
+    patient.get_by_role("button", name="Send my message").click()
+    expect(patient.get_by_role("status")).to_contain_text("your message has been sent")
     assert list(PatientMessage.objects.values_list("kind", flat=True)) == [PatientMessage.Kind.QUESTION]

@@ -169,17 +169,19 @@ def test_reader_requests_a_quote_and_triage_sends_it_to_the_patient(
     patient = new_page()
     patient.goto(patient_link_from_email(mailoutbox, live_server))
     expect(patient.get_by_role("heading", name=f"Your quote {reference}")).to_be_visible()
-    lines = patient.locator(".quote-table tbody tr")
+    lines = patient.locator(".quote-card .quote-table tbody tr")
     expect(lines).to_have_count(2)
     expect(lines.nth(0)).to_contain_text("Stem cell infusion")
     expect(lines.nth(1)).to_contain_text("Hospital night")
-    expect(patient.locator(".quote-table .total")).to_have_text("USD 10100.00")
+    # In the locale of the browser that sent the form (Chromium's en-US).
+    assert quote_request.locale == "en_US"
+    expect(patient.locator(".quote-card .quote-table .total")).to_have_text("$10,100.00")
     expect(patient.get_by_text("Prices hold until")).to_contain_text(format_date(valid_until, "j F Y"))
     expect(patient.get_by_role("complementary", name="Medical disclaimer")).to_contain_text("Not medical advice.")
     accept_quote(patient)
 
     quote_request.refresh_from_db()
-    assert (quote_request.status, quote_request.assignee) == (QuoteRequest.Status.QUOTED, triage)
+    assert (quote_request.status, quote_request.assignee) == (QuoteRequest.Status.WON, triage)
     assert list(Note.objects.filter(quote_request=quote_request).values_list("author", "text")) == [
         (triage.pk, "Asked the clinic in Valencia for the trial protocol.")
     ]

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from outbox.models import Email
 from quotes.models import PatientMessage, Quote
-from quotes.services import patient_link, record_patient_response, send_quote
+from quotes.services import accept_quote, patient_link, send_quote
 from tests.quotes.test_quotes import make_quote, path_of
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +50,7 @@ def test_the_service_refuses_to_record_the_acceptance_of_an_expired_quote(sent_q
     expire(sent_quote, days_ago=30)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         with pytest.raises(ValidationError) as refusal:
-            record_patient_response(quote=sent_quote, kind=PatientMessage.Kind.ACCEPTED)
+            accept_quote(quote=sent_quote)
     assert refusal.value.code == "expired_quote"
     assert not PatientMessage.objects.exists() and callbacks == [] and not Email.objects.exists()
     assert Quote.objects.get(pk=sent_quote.pk).accepted_at is None
@@ -68,16 +68,17 @@ def test_the_patient_can_still_ask_about_an_expired_quote(client, sent_quote, de
     path = path_of(patient_link(sent_quote))
     page = client.get(path).content.decode()
     assert ACCEPT_BUTTON not in page and "ask us for an updated quote" in page
-    response = client.post(path, {"action": "question", "text": "Can you update the prices?"})
+    response = client.post(path, {"action": "message", "text": "Can you update the prices?"})
     assert response.status_code == 302
     assert PatientMessage.objects.get().kind == PatientMessage.Kind.QUESTION
-    assert [message.subject for message in deliver_emails()] == [f"Patient response on {sent_quote.quote_request.reference}"]
+    assert [message.subject for message in deliver_emails()] == [f"New message from the patient on {sent_quote.quote_request.reference}"]
 
 
 def test_refusing_an_expired_acceptance_writes_nothing(client, sent_quote, django_assert_max_num_queries):
     expire(sent_quote)
     path = path_of(patient_link(sent_quote))
-    # The quote with its request, treatment and destination; its lines; the site data of the page. No write.
-    with django_assert_max_num_queries(6) as queries:
+    # The quote with its request and treatment; the request's quotes and their lines; the conversation and its
+    # records; the site data of the page. No write.
+    with django_assert_max_num_queries(8) as queries:
         assert client.post(path, {"action": "accept"}).status_code == 409
     assert not [query for query in queries.captured_queries if query["sql"].startswith(("INSERT", "UPDATE"))]

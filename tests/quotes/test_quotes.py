@@ -65,8 +65,8 @@ def test_patient_link_shows_the_breakdown_total_validity_and_disclaimer_without_
     response = client.get(path_of(patient_link(quote)))
     assert response.status_code == 200
     html = response.content.decode()
-    assert "12000.00" in html and "256.50" in html
-    assert "USD 12256.50" in html
+    assert "US$12,000.00" in html and "US$256.50" in html and "3 × US$85.50" in html
+    assert '<strong class="total">US$12,256.50</strong>' in html
     assert quote.valid_until.strftime("%-d %B %Y") in html
     assert "Not medical advice." in html
     assert response["Referrer-Policy"] == "same-origin" and "no-cache" in response["Cache-Control"]
@@ -111,7 +111,7 @@ def test_patient_accepts_and_triage_sees_it(client, triage, deliver_emails):
     quote.refresh_from_db()
     assert quote.accepted_at is not None
     assert quote.messages.get().kind == PatientMessage.Kind.ACCEPTED
-    assert deliver_emails()[0].subject == f"Patient response on {quote.quote_request.reference}"
+    assert deliver_emails()[0].subject == f"Quote accepted on {quote.quote_request.reference}"
     client.force_login(triage)
     html = client.get(reverse("admin:quotes_quoterequest_change", args=[quote.quote_request.pk])).content.decode()
     assert "Accepted the quote" in html
@@ -121,12 +121,12 @@ def test_patient_asks_a_question(client, triage):
     quote = make_quote()
     send_quote(quote=quote, by=triage)
     path = path_of(patient_link(quote))
-    empty = client.post(path, {"action": "question", "text": ""})
-    assert empty.status_code == 200 and "Write your question" in empty.content.decode()
-    too_long = client.post(path, {"action": "question", "text": "x" * 2001})
+    empty = client.post(path, {"action": "message", "text": ""})
+    assert empty.status_code == 200 and "Write a message or attach a file before sending." in empty.content.decode()
+    too_long = client.post(path, {"action": "message", "text": "x" * 2001})
     assert "at most 2000 characters" in too_long.content.decode()
     assert not quote.messages.exists()
-    client.post(path, {"action": "question", "text": "Is the flight included?"})
+    client.post(path, {"action": "message", "text": "Is the flight included?"})
     assert quote.messages.get().text == "Is the flight included?"
 
 
