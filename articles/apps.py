@@ -10,7 +10,7 @@ class ArticlesConfig(AppConfig):
     # What each staff group may do with this app's models (manage.py setup_groups).
     staff_permissions = {
         "Editors": {
-            "article": ALL,
+            "article": (*ALL, "publish"),
             "reference": ALL,
             "author": ALL,
             "category": ALL,

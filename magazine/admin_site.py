@@ -65,6 +65,8 @@ class MagazineAdminSite(OTPAdminSite):
     site_header = f"{settings.MAGAZINE_NAME} administration"
     site_title = settings.MAGAZINE_NAME
     index_title = "Editorial desk"
+    # The desk: each role's lists (articles/dashboard.py, quotes/dashboard.py) above the list of models.
+    index_template = "admin/desk.html"
 
     def __init__(self, name="admin"):
         super().__init__(name)
@@ -76,6 +78,13 @@ class MagazineAdminSite(OTPAdminSite):
     @property
     def login_template(self):
         return "otp/admin111/login.html" if settings.ADMIN_REQUIRE_2FA else None
+
+    def index(self, request, extra_context=None):
+        from articles import dashboard as articles_desk
+        from quotes import dashboard as quotes_desk
+
+        desk = {**articles_desk.desk(request.user), **quotes_desk.desk(request.user)}
+        return super().index(request, {**desk, **(extra_context or {})})
 
     def autocomplete_view(self, request):
         return AutocompleteView.as_view(admin_site=self)(request)
