@@ -30,8 +30,7 @@ class Panel:
 
 def _panel(key, title, empty, queryset, *, more_url="", size=LIST_SIZE):
     rows = list(queryset[:size])
-    # One query for the rows; the count only when they do not all fit.
-    count = len(rows) if len(rows) < size else queryset.order_by().count()
+    count = queryset.order_by().count()
     return Panel(key=key, title=title, empty=empty, count=count, rows=rows, more_url=more_url)
 
 
