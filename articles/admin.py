@@ -426,6 +426,11 @@ class ArticleAdmin(NeedToKnowAdminMixin, RichTextAdminMixin, CompareVersionAdmin
         self._comment_revision(request, entry)
         return entry
 
+    def construct_change_message(self, request, form, formsets, add=False):
+        if getattr(request, "article_unchanged", False):
+            return []  # the inlines were not saved either
+        return super().construct_change_message(request, form, formsets, add)
+
     def log_change(self, request, obj, message):
         if getattr(request, "article_unchanged", False):
             return None
