@@ -49,7 +49,7 @@ def editorial_panels(user):
     if reviewer:
         panels.append(_panel(
             "to_review", "Waiting for your review", "Nothing is waiting for a medical review.",
-            listed.filter(status=Article.Status.IN_REVIEW).select_related("submitted_by").order_by("submitted_at", "pk"),
+            listed.filter(awaiting_review=True).select_related("submitted_by").order_by("submitted_at", "pk"),
             more_url=f"{changelist}?status__exact={Article.Status.IN_REVIEW}",
         ))  # fmt: skip
     panels.append(_panel(
@@ -67,7 +67,14 @@ def editorial_panels(user):
     if not reviewer:
         panels.append(_panel(
             "in_review", "In medical review", "Nothing is waiting for a medical review.",
-            listed.filter(status=Article.Status.IN_REVIEW).select_related("submitted_by").order_by("submitted_at", "pk"),
+            listed.filter(awaiting_review=True).select_related("submitted_by").order_by("submitted_at", "pk"),
+            more_url=f"{changelist}?status__exact={Article.Status.IN_REVIEW}",
+        ))  # fmt: skip
+    if user.has_perm("articles.publish_article"):
+        panels.append(_panel(
+            "signed_off", "Signed off, ready to publish", "No signed-off article waits to be published.",
+            listed.filter(status=Article.Status.IN_REVIEW, awaiting_review=False).select_related("signed_off_by")
+            .order_by("-signed_off_at", "-pk"),
             more_url=f"{changelist}?status__exact={Article.Status.IN_REVIEW}",
         ))  # fmt: skip
     panels.append(_panel(

@@ -322,6 +322,9 @@ class Article(models.Model):
     review_comment = models.TextField(
         blank=True, editable=False, help_text="The medical reviewer's last comment to the author."
     )
+    awaiting_review = models.BooleanField(
+        default=False, editable=False, help_text="In review, and its current title and body not signed off yet."
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -388,12 +391,13 @@ class Article(models.Model):
 
     # The fields derive_fields() sets from each field: saved with it when a save names the fields it saves.
     DERIVED_FROM = {
-        "body": ("reading_minutes",),
-        "status": ("published_at",),
+        "body": ("reading_minutes", "awaiting_review"),
+        "status": ("published_at", "awaiting_review"),
         "category": ("review_due",),
         "last_reviewed": ("review_due",),
-        "title": ("slug",),
+        "title": ("slug", "awaiting_review"),
         "hero_image": ("hero_width", "hero_height"),
+        "signed_off_content": ("awaiting_review",),
     }
 
     def derive_fields(self):
@@ -412,6 +416,7 @@ class Article(models.Model):
         if not self.slug:
             self.slug = slugify(self.title)[:200]
         fill_image_dimensions(self.hero_image, self, "hero_width", "hero_height")
+        self.awaiting_review = self.status == self.Status.IN_REVIEW and not self.is_signed_off()
 
     def get_absolute_url(self):
         return cached_reverse("articles:detail", slug=self.slug)

@@ -108,6 +108,7 @@ def save_edit(*, article, by, before, restoring=False, submitting=False):
         )
         if sent_back:
             article.status = Article.Status.IN_REVIEW
+            article.submitted_by, article.submitted_at = by, timezone.now()
         article.save()
         if before is not None and before.slug != article.slug:
             _keep_old_address(article, old_slug=before.slug, was_published=before.status == Article.Status.PUBLISHED)
@@ -116,6 +117,7 @@ def save_edit(*, article, by, before, restoring=False, submitting=False):
         was_published = before is not None and before.status == Article.Status.PUBLISHED
         if sent_back:
             record_event(article=article, action=AuditEvent.Action.SENT_BACK, user=by)
+            _email_reviewers(article, by)
         elif not was_published and article.status == Article.Status.PUBLISHED:
             record_event(article=article, action=AuditEvent.Action.PUBLISHED, user=by)
         elif was_published and article.status != Article.Status.PUBLISHED:
@@ -156,6 +158,8 @@ def medical_reviewers():
 
 
 def _name(user):
+    if user is None:
+        return "A command"
     return user.get_full_name() or user.get_username()
 
 
@@ -194,12 +198,16 @@ def _mark_submitted(article, by):
 
 def _tell_reviewers(article, by):
     record_event(article=article, action=AuditEvent.Action.SUBMITTED, user=by)
+    _email_reviewers(article, by)
+
+
+def _email_reviewers(article, by):
     context = {
         "by_name": _name(by),
         "review_url": settings.SITE_URL + reverse("admin:articles_article_review", args=[article.pk]),
         "dashboard_url": settings.SITE_URL + reverse("admin:index"),
     }
-    to = [user.email for user in medical_reviewers().exclude(pk=by.pk)]
+    to = [user.email for user in medical_reviewers() if by is None or user.pk != by.pk]
     _email_about(article, "articles/email/submitted_for_review.txt", f"For medical review: {article.title}", to, context)
 
 
