@@ -221,3 +221,31 @@ def test_a_superuser_may_publish(client, superuser):
     assert client.post(change_url(article), edit_form(article, _action="publish")).status_code == 302
     article.refresh_from_db()
     assert article.is_published()
+
+
+def test_a_live_medical_article_sent_back_by_an_edit_tells_the_reviewers(client, editor, reviewer, reviewer_profile, medical):
+    article = make_article(category=medical, status=Article.Status.IN_REVIEW, published_at=timezone.now() - timedelta(days=1))
+    sign_off(article=article, by=reviewer)
+    article.refresh_from_db()
+    assert article.is_published()
+    client.force_login(editor)
+    client.post(change_url(article), edit_form(article, body="<p>A new claim.</p>"))
+    article.refresh_from_db()
+    assert article.status == Article.Status.IN_REVIEW and article.awaiting_review and article.submitted_by == editor
+    (email,) = ReviewReminderEmail.objects.all()
+    assert email.recipients == ["reviewer@example.org"] and email.subject.startswith("For medical review:")
+
+
+def test_the_publishing_services_refuse_a_reviewer_whatever_calls_them(reviewer):
+    from django.core.exceptions import PermissionDenied
+
+    from articles.services import publish, unpublish
+
+    draft, live = make_article(status=Article.Status.DRAFT), make_article()
+    with pytest.raises(PermissionDenied):
+        publish(article=draft, by=reviewer)
+    with pytest.raises(PermissionDenied):
+        unpublish(article=live, by=reviewer)
+    draft.refresh_from_db()
+    live.refresh_from_db()
+    assert draft.status == Article.Status.DRAFT and live.is_published()
