@@ -2,11 +2,14 @@ import reversion
 from ckeditor.widgets import CKEditorWidget
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Q
 from django.forms.widgets import Media
-from django.urls import reverse, reverse_lazy
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.timesince import timeuntil
@@ -30,7 +33,18 @@ from .models import (
     SlugRedirect,
     Tag,
 )
-from .services import Before, publication_outcome, publish, save_edit, sign_off, unpublish
+from .review import ReviewForm, review_context
+from .services import (
+    Before,
+    may_publish,
+    note_reader_changes,
+    publication_outcome,
+    publish,
+    request_changes,
+    save_edit,
+    sign_off,
+    unpublish,
+)
 
 
 class RichTextWidget(CKEditorWidget):
@@ -79,9 +93,17 @@ class ImageUploadMixin:
 
 
 class ArticleAdminForm(ImageUploadMixin, forms.ModelForm):
+    """
+    The article's form. Its status is not a field: the button pressed (``_action``: save, submit, publish or
+    unpublish, WORKFLOW_ACTIONS) decides it, and a refused action is a non-field error (shown at the top).
+    ``ArticleAdmin.get_form`` gives the form the action and the user.
+    """
+
     image_fields = ("hero_image",)
     # The version the editor started from: a save on top of someone else's newer save is refused.
     edit_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    workflow_action = "save"
+    user = None
 
     class Meta:
         model = Article
@@ -121,11 +143,41 @@ class ArticleAdminForm(ImageUploadMixin, forms.ModelForm):
 
     def _post_clean(self):
         super()._post_clean()  # the instance now holds what was typed
-        if self.instance.status == Article.Status.PUBLISHED and "status" not in self.errors:
+        status = self.before.status if self.before else Article.Status.DRAFT
+        action = self.workflow_action
+        if action in ("publish", "unpublish") and not may_publish(self.user):
+            self.add_error(None, ValidationError(
+                "Only editors may publish, schedule or unpublish articles: nothing was saved.", code="not_publisher"
+            ))  # fmt: skip
+            return
+        if action == "submit" and status == Article.Status.PUBLISHED:
+            self.add_error(None, ValidationError(
+                "This article is published: unpublish it before submitting it for review.", code="published"
+            ))  # fmt: skip
+            return
+        target = {"submit": Article.Status.IN_REVIEW, "publish": Article.Status.PUBLISHED, "unpublish": Article.Status.DRAFT}
+        self.instance.status = target.get(action, status)
+        if self.instance.status == Article.Status.PUBLISHED:
             try:
-                publication_outcome(article=self.instance, before=self.before)
+                publication_outcome(article=self.instance, before=self.before if action == "save" else None)
             except ValidationError as refusal:
-                self.add_error("status", refusal)
+                self.add_error(None, refusal)
+
+    def changes(self):
+        """
+        The fields this edit really changes. A rich-text field counts only when its sanitised value differs from
+        the stored one: the editor re-formats HTML that it did not change.
+        """
+        changed = []
+        for name in self.changed_data:
+            if name == "edit_version":
+                continue
+            field = self.instance._meta.get_field(name)
+            if isinstance(field, (models.CharField, models.TextField)) and not field.choices:
+                if field.value_from_object(self.instance) == self.initial.get(name):
+                    continue
+            changed.append(name)
+        return changed
 
 
 class AuthorAdminForm(ImageUploadMixin, forms.ModelForm):
@@ -179,6 +231,9 @@ class StateFilter(admin.SimpleListFilter):
         return queryset
 
 
+WORKFLOW_ACTIONS = ("save", "submit", "publish", "unpublish")
+
+
 @admin.register(Article)
 class ArticleAdmin(NeedToKnowAdminMixin, RichTextAdminMixin, CompareVersionAdmin, admin.ModelAdmin):
     form = ArticleAdminForm
@@ -190,15 +245,22 @@ class ArticleAdmin(NeedToKnowAdminMixin, RichTextAdminMixin, CompareVersionAdmin
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["authors", "tags", "medical_reviewer"]
     inlines = [ReferenceInline, CorrectionInline]
-    actions = ["publish_selected", "unpublish_selected", "sign_off_selected"]
-    readonly_fields = ["preview_link", "created_at", "updated_at", "review_status", "version", "reading_minutes"]
+    actions = ["publish_selected", "unpublish_selected"]
+    readonly_fields = [
+        "status", "preview_link", "created_at", "updated_at", "content_updated_at", "review_status", "version",
+        "reading_minutes",
+    ]  # fmt: skip
     save_on_top = True
+    change_form_template = "admin/articles/article/change_form.html"
     fieldsets = [
         (None, {"fields": ["title", "slug", "standfirst", "body", "reading_minutes"]}),
         ("Hero image", {"fields": ["hero_image", "hero_alt", "hero_caption", "hero_credit"]}),
         ("Classification", {"fields": ["category", "tags", "authors", "featured"]}),
         ("Medical review", {"fields": ["review_status", "medical_reviewer", "last_reviewed"]}),
-        ("Publishing", {"fields": ["status", "published_at", "expires_at", "preview_link", "created_at", "updated_at", "version", "edit_version"]}),
+        ("Publishing", {"fields": [
+            "status", "published_at", "expires_at", "preview_link", "created_at", "updated_at", "content_updated_at",
+            "version", "edit_version",
+        ]}),  # fmt: skip
         ("Search engines", {"classes": ["collapse"], "fields": ["seo_title", "seo_description"]}),
     ]
 
@@ -227,6 +289,57 @@ class ArticleAdmin(NeedToKnowAdminMixin, RichTextAdminMixin, CompareVersionAdmin
 
     def has_review_permission(self, request):
         return request.user.has_perm("articles.review_article")
+
+    def has_publish_permission(self, request):
+        return may_publish(request.user)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        action = request.POST.get("_action", "save") if request.method == "POST" else "save"
+        if action not in WORKFLOW_ACTIONS:
+            action = "save"
+        return type(form.__name__, (form,), {"workflow_action": action, "user": request.user})
+
+    def get_urls(self):
+        review = path(
+            "<path:object_id>/review/",
+            self.admin_site.admin_view(self.review_view),
+            name=f"{self.opts.app_label}_{self.opts.model_name}_review",
+        )
+        return [review, *super().get_urls()]
+
+    def workflow_buttons(self, request, obj):
+        """The change form's buttons for ``obj`` (None when adding), as (action, label, is the default)."""
+        status = obj.status if obj is not None else Article.Status.DRAFT
+        publisher = may_publish(request.user)
+        if status == Article.Status.PUBLISHED:
+            buttons = [("save", "Save changes", True)]
+            if publisher:
+                buttons.append(("unpublish", "Unpublish", False))
+            return buttons
+        buttons = [("save", "Save draft" if status == Article.Status.DRAFT else "Save", True)]
+        if status == Article.Status.DRAFT and (obj is None or obj.category.is_medical):
+            buttons.append(("submit", "Submit for review", False))
+        if publisher and (obj is None or obj.may_be_published()):
+            scheduled = obj is not None and obj.published_at is not None and obj.published_at > timezone.now()
+            buttons.append(("publish", "Schedule" if scheduled else "Publish", False))
+        return buttons
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["workflow_buttons"] = self.workflow_buttons(request, obj)
+        context["may_review"] = (
+            obj is not None and obj.status == Article.Status.IN_REVIEW and self.has_review_permission(request)
+        )
+        form = context["adminform"].form
+        field_errors = any(name != NON_FIELD_ERRORS for name in form.errors) or any(
+            inline.formset.total_error_count() for inline in context.get("inline_admin_formsets", [])
+        )
+        if form.non_field_errors() and not field_errors:
+            # A refused action: its reason at the top of the page, not "Please correct the error below".
+            for error in form.non_field_errors():
+                messages.error(request, error)
+            context["errors"] = None
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     @admin.display(description="visibility", ordering="published_at")
     def state_label(self, obj):
@@ -271,21 +384,143 @@ class ArticleAdmin(NeedToKnowAdminMixin, RichTextAdminMixin, CompareVersionAdmin
         return "Waiting for a medical reviewer to sign off this version."
 
     def save_model(self, request, obj, form, change):
+        pass  # saved by save_related, with its references and corrections: a save that changes nothing stores nothing
+
+    def save_related(self, request, form, formsets, change):
+        obj, action = form.instance, form.workflow_action
         restoring = getattr(request, "restoring_revision", False)
-        sent_back = save_edit(article=obj, by=request.user, before=form.before, restoring=restoring)
+        if change and action == "save" and not restoring and not form.changes() and not any(
+            formset.has_changed() for formset in formsets
+        ):
+            request.article_unchanged = True  # no save, no revision, no log entry, no new "Updated" date
+            return
+        was = form.before.status if form.before else None
+        sent_back = save_edit(article=obj, by=request.user, before=form.before, restoring=restoring, submitting=action == "submit")
+        super().save_related(request, form, formsets, change)
+        note_reader_changes(article=obj, before=form.before)
         if sent_back:
+            request.workflow_comment = "Sent back to review (content changed)."
             self.message_user(
                 request,
                 "The title or body of this medical article changed, so it is back in review and off the site "
                 "until a medical reviewer signs off the new version.",
                 messages.WARNING,
             )
+        elif action == "submit":
+            request.workflow_comment = "Submitted for medical review."
+            self.message_user(request, "Submitted for medical review: the medical reviewers have been told.", messages.SUCCESS)
+        elif obj.status == Article.Status.PUBLISHED and was != Article.Status.PUBLISHED:
+            request.workflow_comment = self._publication_message(obj)
+            self.message_user(request, request.workflow_comment, messages.SUCCESS)
+        elif action == "unpublish":
+            request.workflow_comment = "Unpublished (back to draft)."
+            self.message_user(request, "Unpublished: the article is a draft again and off the site.", messages.SUCCESS)
+
+    @staticmethod
+    def _publication_message(article):
+        if article.published_at > timezone.now():
+            return f"Scheduled to go live at {timezone.localtime(article.published_at):%d %b %Y %H:%M}."
+        return "Published."
+
+    def log_addition(self, request, obj, message):
+        entry = super().log_addition(request, obj, message)
+        self._comment_revision(request, entry)
+        return entry
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        if getattr(request, "article_unchanged", False):
+            return []  # the inlines were not saved either
+        return super().construct_change_message(request, form, formsets, add)
+
+    def log_change(self, request, obj, message):
+        if getattr(request, "article_unchanged", False):
+            return None
+        entry = super().log_change(request, obj, message)
+        self._comment_revision(request, entry)
+        return entry
+
+    @staticmethod
+    def _comment_revision(request, entry):
+        # The revision says what the save did (published, submitted…) before the fields it changed.
+        workflow = getattr(request, "workflow_comment", "")
+        if workflow and reversion.is_active():
+            reversion.set_comment(f"{workflow} {entry.get_change_message()}")
+
+    def response_change(self, request, obj):
+        if getattr(request, "article_unchanged", False):
+            self.message_user(request, "Nothing changed, so nothing was saved.", messages.INFO)
+            return HttpResponseRedirect(request.path)
+        if request.POST.get("_action") in WORKFLOW_ACTIONS and "_continue" not in request.POST:
+            # Each button keeps the editor on the article (as "Save and continue editing" does).
+            opts = self.opts
+            msg = format_html("“{}” was saved.", obj)
+            self.message_user(request, msg, messages.SUCCESS)
+            return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk]))
+        return super().response_change(request, obj)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if request.POST.get("_action") in WORKFLOW_ACTIONS:
+            opts = self.opts
+            self.message_user(request, format_html("“{}” was added.", obj), messages.SUCCESS)
+            return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk]))
+        return super().response_add(request, obj, post_url_continue)
+
+    def review_view(self, request, object_id):
+        """
+        The medical review of one article in review: what changed since the last signed-off version, its
+        references, a comment, and the two outcomes. Medical reviewers only.
+        """
+        if not self.has_review_permission(request):
+            raise PermissionDenied
+        queryset = Article.objects.select_related("category", "submitted_by", "signed_off_by", "medical_reviewer")
+        with transaction.atomic():
+            if request.method == "POST":
+                queryset = queryset.select_for_update(of=("self",))
+            article = get_object_or_404(queryset, pk=object_id) if object_id.isdigit() else None
+            if article is None:
+                raise Http404
+            change_url = reverse("admin:articles_article_change", args=[article.pk])
+            if article.status != Article.Status.IN_REVIEW:
+                self.message_user(request, f"“{article}” is not waiting for a medical review.", messages.INFO)
+                return HttpResponseRedirect(change_url)
+            form = ReviewForm(request.POST or None, article=article)
+            if request.method == "POST" and form.is_valid():
+                outcome, comment = form.cleaned_data["outcome"], form.cleaned_data["comment"]
+                try:
+                    with transaction.atomic():
+                        if outcome == ReviewForm.SIGN_OFF:
+                            reviewer = sign_off(article=article, by=request.user, comment=comment)
+                        else:
+                            request_changes(article=article, by=request.user, comment=comment)
+                except ValidationError as refusal:
+                    form.add_error(None, refusal)
+                else:
+                    if outcome == ReviewForm.SIGN_OFF:
+                        done = f"“{article}” signed off by {reviewer.name_with_credentials}."
+                    else:
+                        done = f"Changes requested: “{article}” is back in draft and its author has your comment."
+                    self.message_user(request, done, messages.SUCCESS)
+                    return HttpResponseRedirect(reverse("admin:index"))
+            for error in form.non_field_errors():
+                messages.error(request, error)
+            context = {
+                **self.admin_site.each_context(request),
+                **review_context(article),
+                "title": f"Medical review: {article}",
+                "subtitle": None,
+                "opts": self.opts,
+                "original": article,
+                "form": form,
+                "change_url": change_url,
+                "has_view_permission": True,
+            }
+            return TemplateResponse(request, "admin/articles/article/review.html", context)
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
         request.restoring_revision = True
         return super().revision_view(request, object_id, version_id, extra_context)
 
-    @admin.action(description="Publish selected articles now (or at their scheduled time)", permissions=["change"])
+    @admin.action(description="Publish selected articles now (or at their scheduled time)", permissions=["publish"])
     def publish_selected(self, request, queryset):
         run_bulk_action(
             self,
@@ -297,7 +532,7 @@ class ArticleAdmin(NeedToKnowAdminMixin, RichTextAdminMixin, CompareVersionAdmin
             refused="Not published, a medical reviewer must sign off their current version first: {}",
         )
 
-    @admin.action(description="Unpublish selected articles (back to draft)", permissions=["change"])
+    @admin.action(description="Unpublish selected articles (back to draft)", permissions=["publish"])
     def unpublish_selected(self, request, queryset):
         run_bulk_action(
             self,
@@ -308,25 +543,10 @@ class ArticleAdmin(NeedToKnowAdminMixin, RichTextAdminMixin, CompareVersionAdmin
             done="{} article(s) unpublished.",
         )
 
-    @admin.action(description="Sign off the medical review of selected articles (as they stand now)", permissions=["review"])
-    def sign_off_selected(self, request, queryset):
-        signed = []
-        try:
-            with transaction.atomic():
-                for article in queryset.select_related("category"):
-                    reviewer = sign_off(article=article, by=request.user)
-                    signed.append(article)
-        except ValidationError as error:
-            self.message_user(request, " ".join(error.messages), messages.ERROR)
-            return
-        self.message_user(
-            request, f"{len(signed)} article(s) signed off by {reviewer.name_with_credentials}.", messages.SUCCESS
-        )
-
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(NeedToKnowAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["at", "action", "article_link", "user", "detail"]
+    list_display = ["at", "action", "article_link", "user", "detail", "comment"]
     list_filter = ["action", "user"]
     list_select_related = ["user", "article"]
     search_fields = ["article_title", "user__username"]

@@ -6,11 +6,12 @@ ALL = ("add", "change", "delete", "view")
 class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "articles"
+    admin_desk = "articles.dashboard.desk"  # its part of the admin's index page
 
     # What each staff group may do with this app's models (manage.py setup_groups).
     staff_permissions = {
         "Editors": {
-            "article": ALL,
+            "article": (*ALL, "publish"),
             "reference": ALL,
             "author": ALL,
             "category": ALL,

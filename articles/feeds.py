@@ -78,8 +78,8 @@ class ArticlesFeed(Feed):
         return article.published_at
 
     def item_updateddate(self, article):
-        # A scheduled article was last saved before it went live.
-        return max(article.updated_at, article.published_at)
+        # When what readers read last changed (a scheduled article was last changed before it went live).
+        return article.modified_at
 
     def item_enclosure_url(self, article):
         return article.hero_image.url if article.hero_image else None

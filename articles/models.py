@@ -298,12 +298,42 @@ class Article(models.Model):
     featured = models.BooleanField(default=False, help_text="Featured articles lead the home page.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    content_updated_at = models.DateTimeField(
+        "content last changed",
+        default=timezone.now,
+        editable=False,
+        help_text="When what readers read last changed (READER_CONTENT): the article's “Updated” date.",
+    )
+    reader_content = models.CharField(
+        max_length=64, blank=True, editable=False, help_text="Fingerprint of what readers read, as last saved."
+    )
+    # The editorial workflow (articles/services.py): who started it, who asked for the review, what came back.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+    )
+    submitted_at = models.DateTimeField("submitted for review", null=True, blank=True, editable=False)
+    changes_requested_at = models.DateTimeField(null=True, blank=True, editable=False)
+    changes_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+    )
+    review_comment = models.TextField(
+        blank=True, editable=False, help_text="The medical reviewer's last comment to the author."
+    )
+    awaiting_review = models.BooleanField(
+        default=False, editable=False, help_text="In review, and its current title and body not signed off yet."
+    )
 
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_at", "-pk"]
-        permissions = [("review_article", "Can mark an article medically reviewed")]
+        permissions = [
+            ("review_article", "Can mark an article medically reviewed"),
+            ("publish_article", "Can publish, schedule and unpublish articles"),
+        ]
         indexes = [
             models.Index(fields=["status", "-published_at"], name="article_status_pub_idx"),
             # The home page's featured articles: a few rows, whatever the size of the archive.
@@ -361,12 +391,13 @@ class Article(models.Model):
 
     # The fields derive_fields() sets from each field: saved with it when a save names the fields it saves.
     DERIVED_FROM = {
-        "body": ("reading_minutes",),
-        "status": ("published_at",),
+        "body": ("reading_minutes", "awaiting_review"),
+        "status": ("published_at", "awaiting_review"),
         "category": ("review_due",),
         "last_reviewed": ("review_due",),
-        "title": ("slug",),
+        "title": ("slug", "awaiting_review"),
         "hero_image": ("hero_width", "hero_height"),
+        "signed_off_content": ("awaiting_review",),
     }
 
     def derive_fields(self):
@@ -385,12 +416,29 @@ class Article(models.Model):
         if not self.slug:
             self.slug = slugify(self.title)[:200]
         fill_image_dimensions(self.hero_image, self, "hero_width", "hero_height")
+        self.awaiting_review = self.status == self.Status.IN_REVIEW and not self.is_signed_off()
 
     def get_absolute_url(self):
         return cached_reverse("articles:detail", slug=self.slug)
 
     def content_fingerprint(self):
         return content_fingerprint(self.title, self.body)
+
+    # What readers read: a change to any of these (and only these) moves the article's "Updated" date,
+    # dateModified and the sitemap's lastmod. Featuring, the medical sign-off or a save that changes nothing do not.
+    READER_CONTENT = {
+        "fields": ("title", "standfirst", "body"),
+        "references": ("position", "citation", "url", "doi", "pmid"),
+        "corrections": ("date", "text"),
+    }
+
+    def reader_content_fingerprint(self):
+        """A fingerprint of READER_CONTENT as stored (one query for each related list)."""
+        parts = [repr([getattr(self, name) for name in self.READER_CONTENT["fields"]])]
+        for relation in ("references", "corrections"):
+            rows = getattr(self, relation).order_by("pk").values_list(*self.READER_CONTENT[relation])
+            parts.append(repr([[str(value) for value in row] for row in rows]))
+        return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
 
     def is_signed_off(self):
         return bool(self.signed_off_content) and self.signed_off_content == self.content_fingerprint()
@@ -422,7 +470,13 @@ class Article(models.Model):
 
     @property
     def was_updated(self):
-        return bool(self.published_at) and self.updated_at.date() > self.published_at.date()
+        """Whether what readers read changed on a later day than the article went live (its "Updated" date)."""
+        return bool(self.published_at) and self.content_updated_at.date() > self.published_at.date()
+
+    @property
+    def modified_at(self):
+        """When readers' version last changed: dateModified, Last-Modified and the sitemap's lastmod."""
+        return max(self.content_updated_at, self.published_at) if self.published_at else self.content_updated_at
 
     @cached_property
     def table_of_contents(self):
@@ -592,12 +646,15 @@ class AuditEvent(models.Model):
         SIGNED_OFF = "signed_off", "Signed off the medical review"
         SENT_BACK = "sent_back", "Sent back to review (content changed)"
         RESTORED = "restored", "Restored an earlier revision"
+        SUBMITTED = "submitted", "Submitted for medical review"
+        CHANGES_REQUESTED = "changes_requested", "Changes requested by the medical reviewer"
 
     article = models.ForeignKey(Article, on_delete=models.SET_NULL, null=True, related_name="audit_events")
     article_title = models.CharField(max_length=200)
     action = models.CharField(max_length=20, choices=Action.choices)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     detail = models.CharField(max_length=300, blank=True)
+    comment = models.TextField(blank=True, help_text="What the reviewer wrote with a sign-off or a request for changes.")
     at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:

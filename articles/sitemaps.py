@@ -6,14 +6,11 @@ The sitemap of published articles, categories and authors, and the robots.txt th
 the archive grows.
 """
 
-from datetime import datetime, time
-
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
 from django.db.models.functions import Greatest
 from django.http import HttpResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.decorators.http import require_safe
 
@@ -28,7 +25,7 @@ def published_changes(group_by):
         Article.objects.published()
         .order_by()
         .values_list(group_by)
-        .annotate(changed=Max(Greatest("updated_at", "published_at")))
+        .annotate(changed=Max(Greatest("content_updated_at", "published_at")))
     )
 
 
@@ -40,27 +37,17 @@ class ArticleSitemap(Sitemap):
         # Oldest first, so that a new article changes only the last file.
         return (
             Article.objects.published()
-            .only("slug", "published_at", "updated_at", "last_reviewed")
+            .only("slug", "published_at", "content_updated_at")
             .order_by("published_at", "pk")
         )
 
     def lastmod(self, article):
-        changes = [article.updated_at, article.published_at]
-        if article.last_reviewed:
-            changes.append(datetime.combine(article.last_reviewed, time.min, tzinfo=timezone.get_current_timezone()))
-        return max(changes)
+        # What readers read last changed (Article.modified_at): not a sign-off, featuring or a save of nothing.
+        return article.modified_at
 
     def get_latest_lastmod(self):
         # For the sitemap index: from the database, not from every article in turn.
-        latest = Article.objects.published().aggregate(
-            changed=Max(Greatest("updated_at", "published_at")), reviewed=Max("last_reviewed")
-        )
-        if latest["changed"] is None:
-            return None
-        reviewed = latest["reviewed"]
-        if reviewed is None:
-            return latest["changed"]
-        return max(latest["changed"], datetime.combine(reviewed, time.min, tzinfo=timezone.get_current_timezone()))
+        return Article.objects.published().aggregate(changed=Max(Greatest("content_updated_at", "published_at")))["changed"]
 
 
 class LatestChangeSitemap(Sitemap):

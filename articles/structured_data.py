@@ -36,7 +36,7 @@ def article_json_ld(article, request, relations):
         "mainEntityOfPage": url,
         "inLanguage": "en",
         "datePublished": article.published_at.isoformat() if article.published_at else None,
-        "dateModified": article.updated_at.isoformat(),
+        "dateModified": article.modified_at.isoformat(),
         "author": [_person(author, site) for author in relations["authors"]],
         "publisher": {
             "@type": "Organization",

@@ -1,5 +1,6 @@
 from itertools import islice
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin import AdminSite
@@ -9,6 +10,7 @@ from django.contrib.auth import get_permission_codename
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import ForeignObjectRel
 from django.db.models.constants import LOOKUP_SEP
+from django.utils.module_loading import import_string
 from django_otp import devices_for_user
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
 
@@ -65,6 +67,8 @@ class MagazineAdminSite(OTPAdminSite):
     site_header = f"{settings.MAGAZINE_NAME} administration"
     site_title = settings.MAGAZINE_NAME
     index_title = "Editorial desk"
+    # The desk: each role's lists (the apps' ``admin_desk``) above the list of models.
+    index_template = "admin/desk.html"
 
     def __init__(self, name="admin"):
         super().__init__(name)
@@ -76,6 +80,14 @@ class MagazineAdminSite(OTPAdminSite):
     @property
     def login_template(self):
         return "otp/admin111/login.html" if settings.ADMIN_REQUIRE_2FA else None
+
+    def index(self, request, extra_context=None):
+        # Each app puts its part of the desk in (``AppConfig.admin_desk``: a function of the user, giving context).
+        desk = {}
+        for config in apps.get_app_configs():
+            if getattr(config, "admin_desk", None):
+                desk.update(import_string(config.admin_desk)(request.user))
+        return super().index(request, {**desk, **(extra_context or {})})
 
     def autocomplete_view(self, request):
         return AutocompleteView.as_view(admin_site=self)(request)

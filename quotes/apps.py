@@ -17,6 +17,7 @@ TRIAGE = {
 class QuotesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "quotes"
+    admin_desk = "quotes.dashboard.desk"  # its part of the admin's index page
     verbose_name = "treatment quotes"
 
     # What each staff group may do with this app's models (manage.py setup_groups).

@@ -157,28 +157,41 @@ def test_bulk_publish_and_unpublish(client, editor):
 
 def test_reviewer_marks_articles_reviewed(client, reviewer):
     profile = make_author(name="Dr Ana Ruiz", credentials="MD, neurologist", user=reviewer)
-    article = make_article()
+    article = make_article(status=Article.Status.IN_REVIEW)
     client.force_login(reviewer)
-    response = client.post(CHANGELIST, {"action": "sign_off_selected", "_selected_action": [article.pk]}, follow=True)
+    review = reverse("admin:articles_article_review", args=[article.pk])
+    response = client.post(review, {"outcome": "sign_off", "comment": "", "version": article.version}, follow=True)
     assert "signed off by Dr Ana Ruiz, MD, neurologist" in response.content.decode()
     article.refresh_from_db()
     assert article.medical_reviewer == profile and article.last_reviewed == timezone.localdate()
 
 
 def test_reviewer_without_author_profile_gets_a_clear_error(client, reviewer):
-    article = make_article()
+    article = make_article(status=Article.Status.IN_REVIEW)
     client.force_login(reviewer)
-    response = client.post(CHANGELIST, {"action": "sign_off_selected", "_selected_action": [article.pk]}, follow=True)
+    review = reverse("admin:articles_article_review", args=[article.pk])
+    response = client.post(review, {"outcome": "sign_off", "comment": "", "version": article.version}, follow=True)
     assert "not linked to an author profile" in response.content.decode()
     article.refresh_from_db()
     assert article.medical_reviewer is None
 
 
-def test_editors_do_not_get_the_review_action(client, editor):
-    make_article()
+def offered_actions(client):
+    form = client.get(CHANGELIST).context["action_form"]
+    return set() if form is None else {name for name, _ in form.fields["action"].choices}
+
+
+def test_nobody_gets_a_bulk_sign_off_and_reviewers_get_no_publishing_actions(client, editor, reviewer):
+    draft = make_article(status=Article.Status.DRAFT)
     client.force_login(editor)
-    actions = client.get(CHANGELIST).context["action_form"].fields["action"].choices
-    assert "sign_off_selected" not in [name for name, _ in actions]
+    assert {"publish_selected", "unpublish_selected"} <= offered_actions(client)
+    assert "sign_off_selected" not in offered_actions(client)
+    client.force_login(reviewer)
+    assert not {"sign_off_selected", "publish_selected", "unpublish_selected"} & offered_actions(client)
+    # Sent anyway, the action is refused by the server.
+    client.post(CHANGELIST, {"action": "publish_selected", "_selected_action": [draft.pk]})
+    draft.refresh_from_db()
+    assert draft.status == Article.Status.DRAFT
 
 
 def test_preview_link_on_the_change_form(client, editor):
@@ -215,7 +228,7 @@ def test_author_autocomplete_for_editors(client, editor):
 
 def test_publishing_with_no_time_goes_live_at_once(client, editor):
     client.force_login(editor)
-    response = client.post(ADD, article_form(status=Article.Status.PUBLISHED))
+    response = client.post(ADD, article_form(_action="publish"))
     assert response.status_code == 302
     assert Article.objects.get().is_published()
 
@@ -239,12 +252,13 @@ def test_changelist_counts_down_to_scheduled_publication_and_expiry(client, edit
 
 # One admin save of a draft with a tag, an author and no references, as counted: the session and the user (2),
 # two savepoints of the admin and django-reversion (2), the article loaded and its row locked (1), the user's
-# permissions (2), the form's choices and its many-to-many values (5), the category's existence and the model's
-# three check constraints (1 + 9), the slug's uniqueness (1), the update (1), django-reversion reading the new
+# permissions (2), the form's choices and its many-to-many values (5), the category's existence and the two
+# check constraints on the form's fields (the status is the buttons', not a field) (1 + 6), the slug's uniqueness (1), the update (1), django-reversion reading the new
 # version's tags, authors, references and corrections (4), the many-to-many values set (2), the admin log (1),
-# two savepoints released (2), and the revision (3). The article's row is read twice: loaded (and locked) for the
-# save, and by django-reversion.
-ADMIN_SAVE_QUERIES = 36
+# two savepoints released (2), and the revision (3); what readers read (its references and corrections), before
+# the edit (2: an article saved outside the admin has no fingerprint yet) and after it (2), and its new
+# fingerprint (1). The article's row is read twice: loaded (and locked) for the save, and by django-reversion.
+ADMIN_SAVE_QUERIES = 38
 
 
 @pytest.mark.parametrize("tags", [1, 5])

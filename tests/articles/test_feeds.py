@@ -96,7 +96,7 @@ def test_feed_entry_has_title_link_summary_authors_categories_and_dates(client, 
 def test_atom_entry_is_updated_when_the_article_changes(client):
     article = make_article(published_at=timezone.now() - timedelta(days=10))
     (entry,) = fetch(client, reverse("feed-atom")).entries
-    assert entry.updated_parsed[:6] == article.updated_at.utctimetuple()[:6]
+    assert entry.updated_parsed[:6] == article.content_updated_at.utctimetuple()[:6]
     assert entry.published_parsed < entry.updated_parsed
 
 

@@ -54,7 +54,7 @@ def absolute(obj):
 
 
 def set_times(article, *, updated_days_ago, **fields):
-    Article.objects.filter(pk=article.pk).update(updated_at=timezone.now() - timedelta(days=updated_days_ago), **fields)
+    Article.objects.filter(pk=article.pk).update(content_updated_at=timezone.now() - timedelta(days=updated_days_ago), **fields)
 
 
 def days_ago(days):
@@ -87,18 +87,12 @@ def test_categories_and_authors_with_only_unpublished_articles_are_left_out(clie
     assert absolute(category) not in urls and absolute(author) not in urls
 
 
-def test_article_lastmod_is_the_review_date_when_later_than_the_last_update(client):
+def test_article_lastmod_is_when_what_readers_read_last_changed_not_its_review(client):
     article = make_article(published_at=timezone.now() - timedelta(days=60))
     reviewed = timezone.localdate() - timedelta(days=2)
     set_times(article, updated_days_ago=30, medical_reviewer=make_author(), last_reviewed=reviewed)
-    assert sitemap(client)[absolute(article)] == days_ago(2)
-
-
-def test_article_lastmod_is_the_last_update_when_later_than_the_review(client):
-    article = make_article(published_at=timezone.now() - timedelta(days=60))
-    reviewed = timezone.localdate() - timedelta(days=20)
-    set_times(article, updated_days_ago=5, medical_reviewer=make_author(), last_reviewed=reviewed)
-    assert sitemap(client)[absolute(article)] == days_ago(5)
+    Article.objects.filter(pk=article.pk).update(updated_at=timezone.now(), featured=True)  # saved, nothing read changed
+    assert sitemap(client)[absolute(article)] == days_ago(30)
 
 
 def test_scheduled_article_lastmod_is_when_it_went_live(client):
@@ -152,7 +146,7 @@ def test_the_index_gives_each_sections_latest_change(client):
     article = make_article(category=category, authors=[author], published_at=timezone.now() - timedelta(days=60))
     set_times(article, updated_days_ago=8, medical_reviewer=make_author(), last_reviewed=timezone.localdate() - timedelta(days=3))
     files = sitemap_files(client)
-    assert files["http://testserver/sitemap-articles.xml"].startswith(days_ago(3))
+    assert files["http://testserver/sitemap-articles.xml"].startswith(days_ago(8))
     assert files["http://testserver/sitemap-categories.xml"].startswith(days_ago(8))
     assert files["http://testserver/sitemap-authors.xml"].startswith(days_ago(8))
 

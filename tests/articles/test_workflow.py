@@ -34,6 +34,10 @@ def change_url(article):
     return reverse("admin:articles_article_change", args=[article.pk])
 
 
+def review_url(article):
+    return reverse("admin:articles_article_review", args=[article.pk])
+
+
 def edit_form(article, **overrides):
     """The change form as the admin shows it for ``article``, with ``overrides`` typed in."""
     data = article_form(
@@ -67,23 +71,24 @@ def signed_off_live_article(medical, by):
 
 def test_an_editor_cannot_publish_medical_content_nobody_signed_off(client, editor, medical):
     client.force_login(editor)
-    response = client.post(ADD, article_form(category=medical.pk, status=Article.Status.PUBLISHED))
+    response = client.post(ADD, article_form(category=medical.pk, _action="publish"))
     assert response.status_code == 200
     assert "cannot be published until a medical reviewer signs off its current version" in response.content.decode()
     assert not Article.objects.exists()
-    assert client.post(ADD, article_form(category=medical.pk, status=Article.Status.IN_REVIEW)).status_code == 302
+    assert client.post(ADD, article_form(category=medical.pk, _action="submit")).status_code == 302
+    assert Article.objects.get().status == Article.Status.IN_REVIEW
 
 
 def test_non_medical_content_needs_no_sign_off(client, editor):
     client.force_login(editor)
-    assert client.post(ADD, article_form(status=Article.Status.PUBLISHED)).status_code == 302
+    assert client.post(ADD, article_form(_action="publish")).status_code == 302
     assert Article.objects.get().is_published()
 
 
 def test_a_reviewer_signs_off_and_the_editor_then_publishes(client, editor, reviewer, reviewer_profile, medical):
     article = make_article(category=medical, status=Article.Status.IN_REVIEW)
     client.force_login(reviewer)
-    client.post(CHANGELIST, {"action": "sign_off_selected", "_selected_action": [article.pk]})
+    client.post(review_url(article), {"outcome": "sign_off", "comment": "Sources checked.", "version": article.version})
     article.refresh_from_db()
     assert article.is_signed_off() and article.signed_off_by == reviewer
     assert (article.medical_reviewer, article.last_reviewed) == (reviewer_profile, timezone.localdate())
@@ -142,8 +147,8 @@ def test_the_change_form_tells_why_publishing_is_blocked(client, editor, medical
 def test_reviewer_without_profile_cannot_sign_off(client, reviewer, medical):
     article = make_article(category=medical, status=Article.Status.IN_REVIEW)
     client.force_login(reviewer)
-    response = client.post(CHANGELIST, {"action": "sign_off_selected", "_selected_action": [article.pk]}, follow=True)
-    assert "not linked to an author profile" in response.content.decode()
+    response = client.post(review_url(article), {"outcome": "sign_off", "comment": "", "version": article.version})
+    assert response.status_code == 200 and "not linked to an author profile" in response.content.decode()
     article.refresh_from_db()
     assert not article.is_signed_off()
 
@@ -207,7 +212,7 @@ def test_two_revisions_are_compared_with_a_readable_diff(client, editor):
 
 def test_restoring_an_old_revision_makes_a_new_draft_without_rewriting_history(client, editor):
     client.force_login(editor)
-    client.post(ADD, article_form(title="Careful title", status=Article.Status.PUBLISHED))
+    client.post(ADD, article_form(title="Careful title", _action="publish"))
     article = Article.objects.get()
     client.post(change_url(article), edit_form(article, title="Sensational title"))
     oldest = Version.objects.get_for_object(article).last()

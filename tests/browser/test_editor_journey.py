@@ -26,11 +26,12 @@ def pick_author(page, *, search, name):
     expect(page.locator(".field-authors .select2-selection__choice")).to_contain_text(name)
 
 
-def save_new_article(page):
-    page.get_by_role("button", name="Save", exact=True).last.click()
-    expect(page.locator(".messagelist .success, .errornote").first).to_be_visible()
-    assert not page.locator(".errornote").count(), page.locator(".errorlist li").all_inner_texts()
-    expect(page.locator(".messagelist .success")).to_contain_text("was added successfully")
+def publish_new_article(page):
+    page.get_by_role("button", name="Publish", exact=True).last.click()
+    expect(page.locator(".messagelist .success, .messagelist .error, .errornote").first).to_be_visible()
+    assert not page.locator(".errornote, .messagelist .error").count(), page.locator(".errorlist li, .messagelist .error").all_inner_texts()
+    expect(page.locator(".messagelist .success").first).to_contain_text("Published.")
+    expect(page.locator(".messagelist .success").last).to_contain_text("was added")
 
 
 def choose_format(page, name):
@@ -65,13 +66,12 @@ def test_editor_writes_and_publishes_an_article_that_readers_then_find(live_serv
 
     editor_page.locator("#id_category").select_option(label="Orthopaedics")
     pick_author(editor_page, search="Petr", name="Ana Petrova")
-    editor_page.locator("#id_status").select_option(label="Published")
     # The admin's date shortcuts, as editors use them to set a time.
     publication_time = editor_page.locator(".field-published_at")
     publication_time.get_by_role("link", name="Today").click()
     publication_time.get_by_role("link", name="Now").click()
     expect(editor_page.locator("#id_published_at_1")).not_to_have_value("")
-    save_new_article(editor_page)
+    publish_new_article(editor_page)
 
     article = Article.objects.get()
     assert (article.slug, article.category, article.is_published()) == (
@@ -106,8 +106,7 @@ def test_editor_publishes_without_a_time_and_the_article_goes_live_at_once(live_
     page.locator("#id_standfirst").fill("What a course of treatment involves.")
     page.locator("#id_category").select_option(label="Dentistry")
     pick_author(page, search="Ana", name="Ana Petrova")
-    page.locator("#id_status").select_option(label="Published")
-    save_new_article(page)
+    publish_new_article(page)
 
     assert Article.objects.get().is_published()
 

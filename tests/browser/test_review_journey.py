@@ -42,7 +42,7 @@ def test_an_editors_change_to_a_medical_article_waits_for_sign_off_then_goes_liv
     body.locator("p").click()
     editor_page.keyboard.press("End")
     editor_page.keyboard.type(" A phase 3 trial has now reported.")
-    editor_page.get_by_role("button", name="Save", exact=True).last.click()
+    editor_page.get_by_role("button", name="Save changes", exact=True).last.click()
     expect(editor_page.locator(".messagelist .warning")).to_contain_text("back in review and off the site")
 
     reader.goto(article_url)
@@ -52,11 +52,9 @@ def test_an_editors_change_to_a_medical_article_waits_for_sign_off_then_goes_liv
     log_in(reviewer_page, reviewer)
     reviewer_page.goto(f"{live_server.url}/admin/articles/article/{live_medical_article.pk}/change/")
     expect(reviewer_page.locator(".field-review_status")).to_contain_text("Changed since the last sign-off")
-    reviewer_page.goto(f"{live_server.url}/admin/articles/article/")
-    row = reviewer_page.get_by_role("row").filter(has_text="Stem cells after stroke")
-    row.get_by_role("checkbox").check()
-    reviewer_page.locator("select[name=action]").select_option(label="Sign off the medical review of selected articles (as they stand now)")
-    reviewer_page.get_by_role("button", name="Go").click()
+    reviewer_page.get_by_role("link", name="Review", exact=True).first.click()
+    expect(reviewer_page.locator("#body-diff ins")).to_contain_text("A phase 3 trial has now reported.")
+    reviewer_page.get_by_role("button", name="Sign off", exact=True).click()
     expect(reviewer_page.locator(".messagelist .success")).to_contain_text("signed off by Dr Ana Ruiz, MD, neurologist")
 
     reader.goto(article_url)

@@ -225,7 +225,10 @@ class Command(BaseCommand):
         if roll < DRAFT_SHARE + REVIEW_SHARE:
             created = now - timedelta(days=rng.uniform(0, 60))
             status = Article.Status.DRAFT if roll < DRAFT_SHARE else Article.Status.IN_REVIEW
-            return {"status": status, "published_at": None, "created_at": created, "updated_at": created}
+            return {
+                "status": status, "published_at": None, "created_at": created, "updated_at": created,
+                "content_updated_at": created,
+            }  # fmt: skip
         if roll < DRAFT_SHARE + REVIEW_SHARE + SCHEDULED_SHARE:
             published = now + timedelta(hours=rng.uniform(1, 60 * 24))
             created = now - timedelta(days=rng.uniform(0, 30))
@@ -241,6 +244,7 @@ class Command(BaseCommand):
             "published_at": published,
             "created_at": created,
             "updated_at": updated,
+            "content_updated_at": updated,
         }
 
     def kind(self, article):

@@ -113,14 +113,19 @@ class Command(BaseCommand):
             self.count("articles", created)
             if created:
                 # Loaded now, but last edited when it was published: no misleading "Updated today".
-                Article.objects.filter(pk=article.pk).update(updated_at=min(published_at or now, now))
-                content_changed()  # an update() sends no model signal
                 article.tags.set([tags[slug] for slug in data["tags"]])
                 article.authors.set([authors[slug] for slug in data["authors"]])
                 Reference.objects.bulk_create(
                     Reference(article=article, position=position, **reference)
                     for position, reference in enumerate(data["references"], start=1)
                 )
+                # Kept on the instance too: saving its hero image below stores them again.
+                article.content_updated_at = last_edited = min(published_at or now, now)
+                article.reader_content = article.reader_content_fingerprint()
+                Article.objects.filter(pk=article.pk).update(
+                    updated_at=last_edited, content_updated_at=last_edited, reader_content=article.reader_content
+                )
+                content_changed()  # an update() sends no model signal
             if _missing(article.hero_image):
                 palette = content.PALETTES[category.slug]
                 picture = images.hero_image(palette=palette, motif=data["motif"], seed=article.slug)
