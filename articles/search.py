@@ -298,7 +298,7 @@ def correct_terms(terms):
 
 def _closest_word(term):
     if connection.vendor == "postgresql":
-        # The trigram index on the words (migration 0011) finds them without reading every word.
+        # The trigram index on the words (migration search_synonyms_and_words) finds them without reading every word.
         return (
             SearchWord.objects.filter(word__trigram_similar=term)
             .annotate(similarity=TrigramSimilarity("word", term))

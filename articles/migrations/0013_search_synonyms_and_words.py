@@ -57,7 +57,7 @@ def drop_trigram_index(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0010_default_site_blocks'),
+        ('articles', '0012_workflow_awaiting_review'),
     ]
 
     operations = [
