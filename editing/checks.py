@@ -180,7 +180,8 @@ def syllables(word):
         return 0
     if len(word) <= 3:
         return 1
-    word = re.sub(r"(?:[^laeiouy]es|[^laeiouy]ed|[^laeiouy]e)$", lambda m: m.group(0)[0], word)
+    # A silent final "e", "es" or "ed" (but "-ted", "-ded", "-ses", "-ches"… are said).
+    word = re.sub(r"(?:[^laeiouysxzcgh]es|[^laeiouytd]ed|[^laeiouy]e)$", lambda m: m.group(0)[0], word)
     word = re.sub(r"^y", "", word)
     return max(1, len(re.findall(r"[aeiouy]+", word)))
 
