@@ -78,10 +78,11 @@ class ArticleEditorToolsMixin:
             *super().get_urls(),
         ]
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        # What was kept while typing is now saved: the form's autosave (of this article, or of a new one) goes.
-        discard_autosave(user=request.user, article=obj if change else None)
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # What was kept while typing is now saved (in the same transaction): the form's autosave, of this
+        # article or of a new one, goes.
+        discard_autosave(user=request.user, article=form.instance if change else None)
 
     @admin.display(description="checks")
     def content_checks(self, obj):
