@@ -83,8 +83,7 @@ def check_url(pool, url):
 
 def describe(error):
     reason = getattr(error, "reason", None) or error
-    if isinstance(reason, (urllib3.exceptions.TimeoutError, TimeoutError)):
-        return "No answer in time (timed out)."
+    # NewConnectionError is a kind of ConnectTimeoutError in urllib3: asked first.
     if isinstance(reason, urllib3.exceptions.NewConnectionError):
         text = str(reason).lower()
         if "refused" in text:
@@ -92,6 +91,8 @@ def describe(error):
         if "name" in text and ("resolution" in text or "not known" in text or "resolve" in text):
             return "The site's name does not exist (DNS)."
         return "Could not connect."
+    if isinstance(reason, (urllib3.exceptions.TimeoutError, TimeoutError)):
+        return "No answer in time (timed out)."
     if isinstance(reason, urllib3.exceptions.SSLError):
         return "The site's HTTPS certificate or connection is broken."
     if isinstance(reason, urllib3.exceptions.ResponseError) or isinstance(error, urllib3.exceptions.MaxRetryError):
