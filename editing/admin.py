@@ -84,12 +84,18 @@ class ArticleEditorToolsMixin:
         # article or of a new one, goes.
         discard_autosave(user=request.user, article=form.instance if change else None)
 
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if request.method == "POST" and "adminform" in context:
+            # A refused save: the panel checks what was typed (a field with an error is not in the instance).
+            form = context["adminform"].form
+            form.instance.typed_for_checks = {name: form.data.get(name, "") for name in CHECKED_FIELDS}
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
     @admin.display(description="checks")
     def content_checks(self, obj):
         references = [ReferenceValues(r.position, r.url, r.doi, r.pmid) for r in obj.references.all()] if obj.pk else []
-        findings = run_checks(
-            **{name: getattr(obj, name) or "" for name in CHECKED_FIELDS}, references=references, visible_slugs=visible_article_slugs
-        )
+        values = getattr(obj, "typed_for_checks", None) or {name: getattr(obj, name) or "" for name in CHECKED_FIELDS}
+        findings = run_checks(**values, references=references, visible_slugs=visible_article_slugs)
         return format_html(
             '<div id="content-checks" data-checks-url="{}" data-autosave-url="{}" data-article="{}" data-version="{}" '
             'data-autosave-seconds="{}" data-saved-at="{}" aria-live="polite">{}</div>',
