@@ -80,7 +80,8 @@ def save_autosave(*, user, article, data, base_version=None):
 
 
 def discard_autosave(*, user, article):
-    with transaction.atomic():
+    # One statement, in the transaction of the article's save when it follows one (no savepoint of its own).
+    with transaction.atomic(savepoint=False):
         ArticleAutosave.objects.filter(user=user, article=article).delete()
 
 

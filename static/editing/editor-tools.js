@@ -137,8 +137,20 @@
       discardButton.textContent = "Discard them"
       box.append(text, restoreButton, " ", discardButton)
       form.prepend(box)
+      const current = panel.dataset.version
+      const since = autosave.base_version && current && String(autosave.base_version) !== current
+      if (since) {
+        const warning = document.createElement("p")
+        warning.textContent =
+          "The article has been saved since you typed them: if you restore them, saving will show you the newer " +
+          "version first, so that neither overwrites the other."
+        text.after(warning)
+      }
       restoreButton.addEventListener("click", () => {
         restore(autosave.data)
+        // The version the kept text was typed on: a save on top of a newer one is refused (the stale-edit check).
+        const version = form.querySelector("input[name=edit_version]")
+        if (since && version) version.value = autosave.base_version
         lastKept = JSON.stringify(autosave.data)
         box.remove()
         paused = false

@@ -187,3 +187,29 @@ def test_the_article_form_with_its_tools_fits_the_screen(live_server, new_page, 
     expect(panel).to_be_visible()
     box = panel.bounding_box()
     assert box["x"] + box["width"] <= width
+
+
+def test_text_kept_on_an_older_version_is_not_saved_over_a_newer_one(live_server, new_page, editor, superuser, log_in):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    article = make_article(title="Eye surgery in Istanbul", status=Article.Status.DRAFT, body="<p>First words.</p>")
+    typed_on = article.version
+    article.body = "<p>Someone else's newer words.</p>"
+    article.save()  # another editor's save
+    ArticleAutosave.objects.create(
+        user=editor, article=article, base_version=typed_on, saved_at=timezone.now() + timedelta(seconds=1),
+        data={"title": article.title, "body": "<p>My kept words.</p>"},
+    )  # fmt: skip
+    page = new_page()
+    log_in(page, editor)
+    open_article(page, live_server, article)
+    offer = page.locator(".autosave-offer")
+    expect(offer).to_contain_text("The article has been saved since you typed them")
+    offer.get_by_role("button", name="Restore my unsaved changes").click()
+    expect(editor_body(page)).to_contain_text("My kept words.")
+    page.get_by_role("button", name="Save and continue editing").last.click()
+    expect(page.locator(".errorlist.nonfield")).to_contain_text("Someone else saved this article")
+    article.refresh_from_db()
+    assert "Someone else's newer words." in article.body
