@@ -38,8 +38,8 @@ def test_setup_groups_is_idempotent(groups):
 def test_each_app_says_what_the_groups_may_do_with_its_own_models():
     groups = staff_groups()
     assert set(groups) == {"Editors", "Medical reviewers", "Quote triage", "Triage managers"}
-    # Articles, the treatment catalogue, and the reviewers' reminder e-mails.
-    assert set(groups["Editors"]) == {"articles", "quotes", "outbox"}
+    # Articles, the treatment catalogue, the reviewers' reminder e-mails, and the editor tools.
+    assert set(groups["Editors"]) == {"articles", "quotes", "outbox", "editing"}
     assert set(groups["Quote triage"]) == set(groups["Triage managers"]) == {"quotes", "outbox"}
     assert "quoterequest" not in groups["Editors"]["quotes"]
     assert set(groups["Editors"]["outbox"]) == {"reviewreminderemail"}
