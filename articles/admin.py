@@ -15,6 +15,8 @@ from django.utils.html import format_html
 from django.utils.timesince import timeuntil
 from reversion_compare.admin import CompareVersionAdmin
 
+from editing.admin import ArticleEditorToolsMixin
+from editing.checks import blocking_problems
 from magazine.admin_site import NeedToKnowAdminMixin, ReadOnlyAdminMixin, run_bulk_action
 
 from .images import process_image
@@ -120,6 +122,13 @@ class ArticleAdminForm(ImageUploadMixin, forms.ModelForm):
         self._check_version(cleaned_data.get("edit_version"))
         if cleaned_data.get("hero_image") and not cleaned_data.get("hero_alt"):
             self.add_error("hero_alt", forms.ValidationError("Describe the hero image for readers who cannot see it.", code="required"))
+        kept = self.before.status if self.before else Article.Status.DRAFT
+        if self.workflow_action in ("submit", "publish") or (
+            self.workflow_action == "save" and kept in (Article.Status.IN_REVIEW, Article.Status.PUBLISHED)
+        ):
+            # Review and publication need what readers who cannot see the images need (a draft may be saved).
+            for problem in blocking_problems(cleaned_data.get("body", "")):
+                self.add_error("body", forms.ValidationError(problem, code="image_alt_required"))
         reviewer, reviewed = cleaned_data.get("medical_reviewer"), cleaned_data.get("last_reviewed")
         if reviewer and not reviewed:
             self.add_error("last_reviewed", forms.ValidationError("Give the date of the medical review.", code="required"))
@@ -235,7 +244,7 @@ WORKFLOW_ACTIONS = ("save", "submit", "publish", "unpublish")
 
 
 @admin.register(Article)
-class ArticleAdmin(NeedToKnowAdminMixin, RichTextAdminMixin, CompareVersionAdmin, admin.ModelAdmin):
+class ArticleAdmin(ArticleEditorToolsMixin, NeedToKnowAdminMixin, RichTextAdminMixin, CompareVersionAdmin, admin.ModelAdmin):
     form = ArticleAdminForm
     list_display = ["title", "state_label", "schedule", "status", "category", "author_names", "published_at", "updated_at"]
     list_filter = [StateFilter, "status", "category", "featured", "tags"]

@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from editing.checks import blocking_problems
 from outbox.models import Email
 from outbox.services import queue_email
 
@@ -191,9 +192,17 @@ def _mark_submitted(article, by):
         raise ValidationError(
             "A published article is not submitted for review: unpublish it first.", code="published"
         )
+    _require_described_images(article)
     article.status = Article.Status.IN_REVIEW
     article.submitted_by, article.submitted_at = by, timezone.now()
     article.changes_requested_at = article.changes_requested_by = None
+
+
+def _require_described_images(article):
+    """Neither review nor readers get a body with an image that has no alt text (as for the hero image)."""
+    problems = blocking_problems(article.body)
+    if problems:
+        raise ValidationError(problems, code="image_without_alt")
 
 
 def _tell_reviewers(article, by):
@@ -294,6 +303,7 @@ def publish(*, article, by):
     _require_publisher(by)
     with transaction.atomic(), reversion.create_revision():
         publication_outcome(article=article, before=None)  # never a way to put changed medical content back live
+        _require_described_images(article)
         article.status = Article.Status.PUBLISHED
         article.save()
         reversion.set_user(by)

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "quotes",
     "outbox",
     "newsletter",
+    "editing",
 ]
 
 MIDDLEWARE = [

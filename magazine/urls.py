@@ -23,6 +23,7 @@ urlpatterns = [
     path("favicon.ico", favicon),
     path("quote/", include("quotes.urls")),
     path("newsletter/", include("newsletter.urls")),
+    path("preview/", include("editing.urls")),
     path("", include("articles.syndication_urls")),
     path("", include("articles.urls")),
 ]

@@ -38,8 +38,8 @@ def test_setup_groups_is_idempotent(groups):
 def test_each_app_says_what_the_groups_may_do_with_its_own_models():
     groups = staff_groups()
     assert set(groups) == {"Editors", "Medical reviewers", "Quote triage", "Triage managers", "Newsletter managers"}
-    # Articles, the treatment catalogue, the reviewers' reminder e-mails, and the newsletter's digests.
-    assert set(groups["Editors"]) == {"articles", "quotes", "outbox", "newsletter"}
+    # Articles, the treatment catalogue, the reviewers' reminder e-mails, the editor tools and the newsletter's digests.
+    assert set(groups["Editors"]) == {"articles", "quotes", "outbox", "editing", "newsletter"}
     assert set(groups["Editors"]["newsletter"]) == {"digest"}
     assert set(groups["Newsletter managers"]) == {"newsletter", "outbox"}
     assert set(groups["Newsletter managers"]["outbox"]) == {"newsletteremail"}

@@ -1,0 +1,215 @@
+"""
+The editor tools in Chromium: an editor's unsaved work comes back after the tab was closed, the content checks
+block an image without alt text until it is described, and a preview link works for someone without an account
+until it is revoked. No page reports a Content Security Policy violation.
+"""
+
+import re
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from articles.models import Article
+from editing.models import ArticleAutosave, PreviewLinkUse
+from tests.browser.test_content_security_policy import watch
+from tests.browser.test_editor_journey import CKEDITOR_READY, open_add_article
+from tests.conftest import make_article
+
+pytestmark = pytest.mark.browser
+
+AUTOSAVED = re.compile(r"/admin/articles/article/editor-tools/autosave/$")
+
+
+def editor_body(page):
+    return page.frame_locator("#cke_id_body .cke_wysiwyg_frame").locator("body")
+
+
+def open_article(page, live_server, article):
+    page.goto(f"{live_server.url}{reverse('admin:articles_article_change', args=[article.pk])}")
+    page.wait_for_function(CKEDITOR_READY)
+
+
+def kept_after(page, action):
+    """Do ``action`` and wait until the form's autosave has answered."""
+    with page.expect_response(lambda r: AUTOSAVED.search(r.url) and r.request.method == "POST" and r.ok, timeout=20_000):
+        action()
+
+
+def test_an_editor_gets_back_the_text_of_a_tab_closed_mid_edit(live_server, new_page, editor, log_in):
+    article = make_article(title="Dental implants in Budapest", status=Article.Status.DRAFT, body="<p>Saved paragraph.</p>")
+    page = new_page()
+    violations = watch(page)
+    log_in(page, editor)
+    open_article(page, live_server, article)
+    body = editor_body(page)
+    body.click()
+    page.keyboard.press("Control+End")
+
+    def type_text():
+        page.keyboard.press("Enter")
+        page.keyboard.type("Typed before the tab closed.")
+
+    kept_after(page, type_text)
+    expect(page.locator(".autosave-status")).to_contain_text("Your unsaved changes were kept")
+    context = page.context
+    page.close()  # the tab closes: nothing was saved
+
+    article.refresh_from_db()
+    assert "Typed before the tab closed." not in article.body
+    again = context.new_page()
+    open_article(again, live_server, article)
+    offer = again.locator(".autosave-offer")
+    expect(offer).to_contain_text("Unsaved changes you made to this article were kept")
+    offer.get_by_role("button", name="Restore my unsaved changes").click()
+    expect(editor_body(again)).to_contain_text("Typed before the tab closed.")
+    expect(offer).to_have_count(0)
+
+    again.get_by_role("button", name="Save and continue editing").last.click()
+    expect(again.locator(".messagelist .success")).to_be_visible()
+    article.refresh_from_db()
+    assert "Typed before the tab closed." in article.body
+    assert not ArticleAutosave.objects.exists()  # saved: nothing more to offer
+    again.reload()
+    again.wait_for_function(CKEDITOR_READY)
+    again.wait_for_timeout(1000)
+    expect(again.locator(".autosave-offer")).to_have_count(0)
+    assert violations == []
+
+
+def test_the_work_in_a_new_article_comes_back_and_can_be_discarded(live_server, new_page, editor, log_in):
+    page = new_page()
+    log_in(page, editor)
+    open_add_article(page)
+    kept_after(page, lambda: page.locator("#id_title").press_sequentially("Cataract surgery abroad"))
+    context = page.context
+    page.close()
+
+    again = context.new_page()
+    again.goto(f"{live_server.url}{reverse('admin:articles_article_add')}")
+    again.wait_for_function(CKEDITOR_READY)
+    offer = again.locator(".autosave-offer")
+    expect(offer).to_contain_text("new article")
+    offer.get_by_role("button", name="Discard them").click()
+    expect(offer).to_have_count(0)
+    expect(again.locator("#id_title")).to_have_value("")
+    expect(again.locator(".autosave-status")).to_contain_text("discarded")
+    assert not ArticleAutosave.objects.exists()
+
+
+def test_an_image_without_alt_text_blocks_review_until_it_is_described(live_server, new_page, editor, log_in):
+    article = make_article(title="Hip replacement in Lisbon: costs and recovery", status=Article.Status.DRAFT)
+    page = new_page()
+    violations = watch(page)
+    log_in(page, editor)
+    open_article(page, live_server, article)
+    image = '<h2>Recovery</h2><p>Walking again.</p><p><img src="/static/favicon.svg" width="40" height="40"></p>'
+    page.evaluate("html => CKEDITOR.instances.id_body.setData(html)", image)
+    # The panel follows the text while it is typed.
+    expect(page.locator("#content-checks .content-check-blocking")).to_contain_text("have no alt text")
+
+    page.locator("#id_status").select_option(label="In review")
+    page.get_by_role("button", name="Save and continue editing").last.click()
+    expect(page.locator(".errornote")).to_be_visible()
+    expect(page.locator(".field-body .errorlist")).to_contain_text("have no alt text")
+    article.refresh_from_db()
+    assert article.status == Article.Status.DRAFT
+
+    page.wait_for_function(CKEDITOR_READY)
+    page.evaluate("html => CKEDITOR.instances.id_body.setData(html)", image.replace("<img ", '<img alt="A patient walking with a physiotherapist" '))
+    expect(page.locator("#content-checks")).to_contain_text("Every image in the body has alt text.")
+    page.locator("#id_status").select_option(label="In review")
+    page.get_by_role("button", name="Save and continue editing").last.click()
+    expect(page.locator(".messagelist .success")).to_be_visible()
+    article.refresh_from_db()
+    assert article.status == Article.Status.IN_REVIEW and 'alt="A patient walking' in article.body
+    assert violations == []
+
+
+def test_an_outside_reader_opens_a_preview_link_until_it_is_revoked(live_server, new_page, editor, log_in):
+    article = make_article(title="Stem cells for stroke: the evidence", status=Article.Status.DRAFT, body="<p>Draft findings.</p>")
+    page = new_page()
+    violations = watch(page)
+    log_in(page, editor)
+    open_article(page, live_server, article)
+    page.get_by_role("link", name="Make a preview link").click()
+    page.get_by_label("Shared with").fill("Dr Okafor")
+    page.get_by_role("button", name="Make the link").click()
+    url = page.locator("#preview-url").input_value()
+    assert url.startswith(f"{live_server.url}/preview/")
+
+    reader = new_page()  # no account, no session
+    reader_violations = watch(reader)
+    response = reader.goto(url)
+    assert response.status == 200 and response.headers["x-robots-tag"] == "noindex, nofollow"
+    expect(reader.get_by_role("heading", level=1)).to_have_text("Stem cells for stroke: the evidence")
+    expect(reader.locator(".preview-banner")).to_contain_text("Preview shared by the editors")
+    expect(reader.locator('meta[name="robots"]')).to_have_attribute("content", "noindex, nofollow")
+    assert reader.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+    open_article(page, live_server, article)
+    expect(page.locator(".preview-links")).to_contain_text("Dr Okafor")
+    page.get_by_role("link", name="revoke").click()
+    page.get_by_role("button", name="Revoke the link").click()
+    expect(page.locator(".messagelist .success")).to_contain_text("revoked")
+
+    gone = reader.goto(url)
+    assert gone.status == 410
+    expect(reader.get_by_role("heading", level=1)).to_have_text("This preview link no longer works")
+    assert [use.outcome for use in PreviewLinkUse.objects.order_by("at")] == ["shown", "revoked"]
+    assert violations == [] and reader_violations == []
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+def test_the_preview_fits_the_screen(live_server, new_page, editor, width):
+    from editing.services import create_preview_link
+
+    article = make_article(title="A long title " * 5, status=Article.Status.DRAFT)
+    _, token = create_preview_link(article=article, by=editor, days=1)
+    page = new_page()
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto(f"{live_server.url}{reverse('editing:shared-preview', args=[token])}")
+    expect(page.locator(".preview-banner")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+@pytest.mark.parametrize("width", [1024, 1366])
+def test_the_article_form_with_its_tools_fits_the_screen(live_server, new_page, editor, log_in, width):
+    article = make_article(
+        status=Article.Status.DRAFT,
+        body='<h3>Early</h3><p><a href="https://example.org/a/very/long/address/that/goes/on/and/on/and/on/for/ever/and/ever">x</a></p>',
+    )
+    page = new_page()
+    page.set_viewport_size({"width": width, "height": 768})
+    log_in(page, editor)
+    open_article(page, live_server, article)
+    panel = page.locator("#content-checks")
+    expect(panel).to_be_visible()
+    box = panel.bounding_box()
+    assert box["x"] + box["width"] <= width
+
+
+def test_text_kept_on_an_older_version_is_not_saved_over_a_newer_one(live_server, new_page, editor, superuser, log_in):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    article = make_article(title="Eye surgery in Istanbul", status=Article.Status.DRAFT, body="<p>First words.</p>")
+    typed_on = article.version
+    article.body = "<p>Someone else's newer words.</p>"
+    article.save()  # another editor's save
+    ArticleAutosave.objects.create(
+        user=editor, article=article, base_version=typed_on, saved_at=timezone.now() + timedelta(seconds=1),
+        data={"title": article.title, "body": "<p>My kept words.</p>"},
+    )  # fmt: skip
+    page = new_page()
+    log_in(page, editor)
+    open_article(page, live_server, article)
+    offer = page.locator(".autosave-offer")
+    expect(offer).to_contain_text("The article has been saved since you typed them")
+    offer.get_by_role("button", name="Restore my unsaved changes").click()
+    expect(editor_body(page)).to_contain_text("My kept words.")
+    page.get_by_role("button", name="Save and continue editing").last.click()
+    expect(page.locator(".errorlist.nonfield")).to_contain_text("Someone else saved this article")
+    article.refresh_from_db()
+    assert "Someone else's newer words." in article.body
