@@ -324,11 +324,12 @@ SELF, NONE, UNSAFE_INLINE = "'self'", "'none'", "'unsafe-inline'"
 # images served from another address (a bucket, a CDN) from MEDIA_URL and DJANGO_CSP_MEDIA_ORIGINS.
 MEDIA_ORIGINS = [MEDIA_URL] if urlsplit(MEDIA_URL).netloc else []
 IMAGE_SOURCES = [SELF, "data:", *MEDIA_ORIGINS, *env_list("DJANGO_CSP_MEDIA_ORIGINS")]
-# The site's pages (templates/jinja2/), django-csp's default: the site's stylesheet and images, forms sent to the
-# site itself, no script at all.
+# The site's pages (templates/jinja2/), django-csp's default: the site's stylesheet, script files and images, forms
+# sent to the site itself, no inline script.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [NONE],
+        "script-src": [SELF],  # the site's own script files (static/), never inline
         "style-src": [SELF],
         "img-src": IMAGE_SOURCES,
         "form-action": [SELF],
@@ -455,6 +456,7 @@ QUOTE_MIN_FILL_SECONDS = int(os.environ.get("QUOTE_MIN_FILL_SECONDS", "3"))
 QUOTE_FORM_MAX_AGE = 24 * 3600
 QUOTE_RATE_LIMIT = int(os.environ.get("QUOTE_RATE_LIMIT", "5"))  # requests per IP address ...
 QUOTE_RATE_WINDOW = int(os.environ.get("QUOTE_RATE_WINDOW", "3600"))  # ... in this many seconds
+QUOTE_RATE_FAILED_LIMIT = int(os.environ.get("QUOTE_RATE_FAILED_LIMIT", "30"))  # forms refused by their checks, same window
 QUOTE_FIRST_RESPONSE_HOURS = int(os.environ.get("QUOTE_FIRST_RESPONSE_HOURS", "24"))
 QUOTE_LINK_MAX_AGE_DAYS = int(os.environ.get("QUOTE_LINK_MAX_AGE_DAYS", "60"))
 # Patients' medical records: never under MEDIA_ROOT, never served by the web server.

@@ -14,7 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import FormView, TemplateView
 
-from articles.models import Article
+from articles.models import Article, Page
 from magazine.faults import DATABASE_UNAVAILABLE, database_unavailable, retry_later, throttled_warning
 
 from .forms import CONSENT_VERSION, QuoteRequestForm, new_form_token
@@ -22,6 +22,7 @@ from .models import PatientMessage, Quote, QuoteRequest, Treatment
 from .services import can_be_accepted, quote_token_from_link, record_patient_response, submit_quote_request
 
 SLUG_RE = re.compile(r"[-\w]+")
+PRIVACY_SLUG = "privacy"  # the privacy notice (articles.Page), which editors keep; load_demo_content makes it
 # The reference of the request a browser has just sent, for the thanks page: a signed cookie, not the session,
 # which is written to the database after the view, when the request is already saved (a failing write then
 # told the patient their saved request had failed).
@@ -40,11 +41,11 @@ def client_ip(request):
     return request.META.get("REMOTE_ADDR", "unknown")
 
 
-def rate_limited(request):
+def rate_limited(request, *, budget="quote-rate", limit=None):
     """
-    Whether the reader's address has sent more than QUOTE_RATE_LIMIT forms within QUOTE_RATE_WINDOW seconds,
-    counted in the cache (Redis: across processes and machines). The first refusal of an address in a window
-    is logged, not the ones after it.
+    Count one more form of the reader's address in ``budget`` and say whether it has gone over ``limit``
+    (QUOTE_RATE_LIMIT by default) within QUOTE_RATE_WINDOW seconds, counted in the cache (Redis: across processes
+    and machines). The first refusal of an address in a window is logged, not the ones after it.
 
     When the cache cannot count (Redis unreachable: magazine/cache.py then neither adds nor increments), forms
     are let through, with a log line once per window: a patient's request matters more than a flood that the
@@ -53,7 +54,8 @@ def rate_limited(request):
     data, on every form, for the sake of those minutes.)
     """
     address = client_ip(request)
-    key, window, limit = f"quote-rate:{address}", settings.QUOTE_RATE_WINDOW, settings.QUOTE_RATE_LIMIT
+    key, window = f"{budget}:{address}", settings.QUOTE_RATE_WINDOW
+    limit = settings.QUOTE_RATE_LIMIT if limit is None else limit
     if cache.add(key, 1, timeout=window):
         count = 1
     else:
@@ -64,17 +66,44 @@ def rate_limited(request):
                 throttled_warning(logger, window, "The quote forms' rate limit cannot be counted: letting forms through.")
                 return False
             count = 1
-    if count == limit + 1:
-        logger.warning("%s sent more than %d forms within %d s: refusing the next ones in this window.", address, limit, window)
+    if count > limit:
+        log_refusal(address, budget, limit)
     return count > limit
+
+
+def over_budget(request, *, budget, limit):
+    """Whether the reader's address has used up ``budget`` already (without counting this form)."""
+    address = client_ip(request)
+    if (cache.get(f"{budget}:{address}") or 0) < limit:  # a cache that does not answer counts nothing
+        return False
+    log_refusal(address, budget, limit)
+    return True
+
+
+def log_refusal(address, budget, limit):
+    """One log line for the first refusal of an address in a budget's window, not one per refused form."""
+    window = settings.QUOTE_RATE_WINDOW
+    if cache.add(f"{budget}-refused:{address}", 1, timeout=window):
+        logger.warning("%s sent more than %d forms within %d s: refusing the next ones in this window.", address, limit, window)
+
+
+# The budgets of the quote form: requests saved, and forms refused by their checks (mistyped, missing a field),
+# a larger one, so that a patient who corrects the form several times is never locked out by their corrections.
+SENT_BUDGET = "quote-rate"
+FAILED_BUDGET = "quote-failed"
 
 
 def uncount(request):
     """Take back the count of a form the site failed to save: a patient sending it again is not refused for it."""
     try:
-        cache.decr(f"quote-rate:{client_ip(request)}")
+        cache.decr(f"{SENT_BUDGET}:{client_ip(request)}")
     except ValueError:  # expired, or the cache does not answer: nothing to take back
         pass
+
+
+def too_many_requests(request):
+    """The 429 page, which says how to reach the triage team another way."""
+    return render(request, "quotes/rate_limited.html", {"triage_email": settings.QUOTE_TRIAGE_EMAIL}, status=429)
 
 
 @method_decorator([never_cache, sensitive_post_parameters()], name="dispatch")
@@ -87,11 +116,12 @@ class QuoteRequestView(FormView):
         article = self.source_article(self.request.GET.get("article"))
         if article:
             initial["article"] = article.slug
-            initial["treatment"] = article.treatments.filter(is_active=True).first()
+            if treatment := article.treatments.filter(is_active=True).first():
+                initial["treatment"] = treatment.pk
         treatment_slug = self.request.GET.get("treatment", "")
         if SLUG_RE.fullmatch(treatment_slug):
             if treatment := Treatment.objects.filter(is_active=True, slug=treatment_slug).first():
-                initial["treatment"] = treatment
+                initial["treatment"] = treatment.pk
         return initial
 
     def source_article(self, slug):
@@ -101,8 +131,11 @@ class QuoteRequestView(FormView):
         return Article.objects.published().filter(slug=slug[:200]).first()
 
     def post(self, request, *args, **kwargs):
-        if rate_limited(request):
-            return render(request, "quotes/rate_limited.html", status=429)
+        self.counted = False
+        if over_budget(request, budget=SENT_BUDGET, limit=settings.QUOTE_RATE_LIMIT) or over_budget(
+            request, budget=FAILED_BUDGET, limit=settings.QUOTE_RATE_FAILED_LIMIT
+        ):
+            return too_many_requests(request)
         try:
             response = super().post(request, *args, **kwargs)
             if callable(getattr(response, "render", None)):
@@ -112,7 +145,8 @@ class QuoteRequestView(FormView):
             # Nothing was saved: the form's checks and the saving itself need the database (the request's
             # transaction rolled back), and nothing after the commit does.
             database_unavailable(error)
-            uncount(request)
+            if self.counted:
+                uncount(request)
             return self.not_sent()
 
     def not_sent(self):
@@ -132,12 +166,19 @@ class QuoteRequestView(FormView):
         return retry_later(render(self.request, "quotes/quoterequest_not_sent.html", context))
 
     def form_invalid(self, form):
-        # A fresh token, so that a corrected form is not refused as expired or too quick.
-        form.data = form.data.copy()
-        form.data["form_token"] = new_form_token()
+        if rate_limited(self.request, budget=FAILED_BUDGET, limit=settings.QUOTE_RATE_FAILED_LIMIT):
+            return too_many_requests(self.request)
+        if "form_token" in form.errors and not form.has_error("form_token", "too_fast"):
+            # A fresh token, so that the corrected form is not refused as expired. Otherwise the token stays:
+            # the minimum fill time counts from when the form was first shown, not from this page.
+            form.data = form.data.copy()
+            form.data["form_token"] = new_form_token()
         return super().form_invalid(form)
 
     def form_valid(self, form):
+        self.counted = True
+        if rate_limited(self.request, budget=SENT_BUDGET):
+            return too_many_requests(self.request)
         data = {name: form.cleaned_data[name] for name in form.Meta.fields if name != "destinations"}
         quote_request, _ = submit_quote_request(
             data=data,
@@ -155,8 +196,16 @@ class QuoteRequestView(FormView):
         return response
 
     def get_context_data(self, **kwargs):
-        treatments = Treatment.objects.filter(is_active=True, is_experimental=True).select_related("related_article")
-        return super().get_context_data(experimental_treatments=treatments, **kwargs)
+        treatments = list(Treatment.objects.filter(is_active=True, is_experimental=True).select_related("related_article"))
+        form = kwargs.get("form") or self.get_form()
+        chosen = str(form["treatment"].value() or "")
+        return super().get_context_data(
+            experimental_treatments=treatments,
+            chosen_treatment=chosen,
+            privacy_page=Page.objects.filter(slug=PRIVACY_SLUG).only("slug", "title").first(),
+            retention_days=settings.QUOTE_RETENTION_DAYS,
+            **kwargs,
+        )
 
 
 @method_decorator(never_cache, name="dispatch")
