@@ -451,6 +451,8 @@ SILENCED_SYSTEM_CHECKS = ["ckeditor.W001"]
 
 # Treatment quote requests
 QUOTE_TRIAGE_EMAIL = os.environ.get("QUOTE_TRIAGE_EMAIL", "triage@localhost")
+# The Reply-To of every e-mail about a quote request (they are sent from DEFAULT_FROM_EMAIL, a no-reply address).
+QUOTE_REPLY_TO_EMAIL = os.environ.get("QUOTE_REPLY_TO_EMAIL", QUOTE_TRIAGE_EMAIL)
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 QUOTE_MIN_FILL_SECONDS = int(os.environ.get("QUOTE_MIN_FILL_SECONDS", "3"))
 QUOTE_FORM_MAX_AGE = 24 * 3600

@@ -127,6 +127,7 @@ def new_request_emails(quote_request):
         "reference": quote_request.reference,
         "admin_url": settings.SITE_URL + quote_request.get_absolute_url(),
         "magazine_name": settings.MAGAZINE_NAME,
+        "triage_email": settings.QUOTE_REPLY_TO_EMAIL,
     }
     return [
         _email(
