@@ -154,14 +154,3 @@ def test_an_expired_form_gets_a_fresh_token(client, knee):
     page = client.post(URL, form_data(knee, form_token="forged"))
     assert "This form has expired" in page.content.decode()
     assert token_of(page) != "forged"
-
-
-def test_the_consent_has_the_privacy_notice_beside_it(client, knee, settings):
-    from articles.models import Page
-
-    settings.QUOTE_RETENTION_DAYS = 365
-    Page.objects.create(slug="privacy", title="Privacy notice", summary="What we do with your data.", body="<p>x</p>")
-    html = client.get(URL).content.decode()
-    note = re.search(r'<p class="help" id="privacy-note">(.*?)</p>', html, re.DOTALL)[1]
-    assert '<a href="/pages/privacy/">Our privacy notice</a>' in note or 'privacy/">Our privacy notice</a>' in note
-    assert "365 days" in note
