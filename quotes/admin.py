@@ -26,7 +26,10 @@ from django.utils.translation import gettext_lazy
 
 from magazine.admin_site import NeedToKnowAdminMixin, ReadOnlyAdminMixin, run_bulk_action
 
-from .models import AccessLog, Destination, MedicalRecord, Note, PatientMessage, Quote, QuoteLine, QuoteRequest, StatusChange, Treatment
+from .models import (
+    AccessLog, Destination, MedicalRecord, Note, PatientMessage, Quote, QuoteLine, QuoteRequest, ReplyTemplate, StatusChange,
+    Treatment,
+)  # fmt: skip
 from .services import (
     change_status, check_sendable, erase_quote_requests, log_access, patient_link, quote_ready_email, retire_catalogue_entries,
     send_quote,
@@ -305,20 +308,71 @@ class QuoteRequestForm(forms.ModelForm):
         return status
 
 
+class ReplyTemplateSelect(forms.Select):
+    """The active reply templates, each option carrying its text for reply-templates.js to fill in."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        template = getattr(value, "instance", None)
+        if template is not None:
+            option["attrs"]["data-body"] = template.body
+        return option
+
+
+class NoteForm(forms.ModelForm):
+    reply_template = forms.ModelChoiceField(
+        queryset=ReplyTemplate.objects.filter(is_active=True),
+        required=False,
+        empty_label="No template",
+        widget=ReplyTemplateSelect(attrs={"class": "reply-template"}),
+        help_text="Starts the note with a template's text (filled in as you choose, or on saving if the note is empty).",
+    )
+
+    class Meta:
+        model = Note
+        fields = ["reply_template", "text"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["text"].required = False
+
+    def clean(self):
+        cleaned_data = super().clean()
+        template = cleaned_data.get("reply_template")
+        if not cleaned_data.get("text", "").strip():
+            if template is None:
+                self.add_error("text", forms.ValidationError("Write the note, or choose a reply template.", code="required"))
+            else:
+                cleaned_data["text"] = template.body
+        return cleaned_data
+
+
 class NoteInline(admin.TabularInline):
     model = Note
+    form = NoteForm
     extra = 1
-    fields = ["text", "author", "created_at"]
+    fields = ["reply_template", "text", "author", "created_at"]
     readonly_fields = ["author", "created_at"]
     can_delete = False
     verbose_name = "internal note (never shown to the patient)"
     verbose_name_plural = "internal notes (never shown to the patient)"
+
+    class Media:
+        js = ["quotes/admin/reply-templates.js"]
 
     def has_change_permission(self, request, obj=None):
         return False  # notes are a record: add a new one rather than rewrite an old one
 
     def has_add_permission(self, request, obj=None):
         return obj is not None and request.user.has_perm("quotes.change_quoterequest")
+
+
+@admin.register(ReplyTemplate)
+class ReplyTemplateAdmin(NeedToKnowAdminMixin, admin.ModelAdmin):
+    list_display = ["title", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["title", "body"]
+    fields = ["title", "body", "is_active"]
 
 
 class StatusChangeInline(ReadOnlyAdminMixin, admin.TabularInline):
