@@ -30,6 +30,7 @@ from .models import (
     AccessLog, Destination, MedicalRecord, Note, PatientMessage, Quote, QuoteLine, QuoteRequest, ReplyTemplate, StatusChange,
     Treatment,
 )  # fmt: skip
+from .report import triage_report
 from .services import (
     change_status, check_sendable, erase_quote_requests, log_access, patient_link, quote_ready_email, retire_catalogue_entries,
     send_quote,
@@ -395,6 +396,7 @@ class QuoteInline(ReadOnlyAdminMixin, admin.TabularInline):
 @admin.register(QuoteRequest)
 class QuoteRequestAdmin(AccessLoggedAdmin):
     form = QuoteRequestForm
+    change_list_template = "admin/quotes/quoterequest/change_list.html"
     # What fits 1366 px beside the filters: the destinations, source article and duplicate are on the request's page.
     list_display = [
         "reference", "status", "priority", "assignee", "treatment_label", "country", "age", "overdue", "accepted",
@@ -442,7 +444,20 @@ class QuoteRequestAdmin(AccessLoggedAdmin):
         download = self.admin_site.admin_view(self.download_record)
         return [
             path("<int:object_id>/records/<int:record_id>/", download, name="quotes_quoterequest_record"),
+            path("report/", self.admin_site.admin_view(self.report_view), name="quotes_quoterequest_report"),
         ] + super().get_urls()
+
+    def report_view(self, request):
+        """The managers' numbers: counts only (quotes/report.py), for those who may see requests."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Triage report",
+            "opts": self.opts,
+            "report": triage_report(),
+        }
+        return TemplateResponse(request, "admin/quotes/quoterequest/report.html", context)
 
     def download_record(self, request, object_id, record_id):
         quote_request = get_object_or_404(QuoteRequest, pk=object_id)
