@@ -324,12 +324,11 @@ SELF, NONE, UNSAFE_INLINE = "'self'", "'none'", "'unsafe-inline'"
 # images served from another address (a bucket, a CDN) from MEDIA_URL and DJANGO_CSP_MEDIA_ORIGINS.
 MEDIA_ORIGINS = [MEDIA_URL] if urlsplit(MEDIA_URL).netloc else []
 IMAGE_SOURCES = [SELF, "data:", *MEDIA_ORIGINS, *env_list("DJANGO_CSP_MEDIA_ORIGINS")]
-# The site's pages (templates/jinja2/), django-csp's default: the site's stylesheet, script files and images, forms
-# sent to the site itself, no inline script.
+# The site's pages (templates/jinja2/), django-csp's default: the site's stylesheet and images, forms sent to the
+# site itself, no script at all.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [NONE],
-        "script-src": [SELF],  # the site's own script files (static/), never inline
         "style-src": [SELF],
         "img-src": IMAGE_SOURCES,
         "form-action": [SELF],

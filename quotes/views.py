@@ -13,6 +13,7 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import FormView, TemplateView
+from csp.decorators import csp_update
 
 from articles.models import Article, Page
 from magazine.faults import DATABASE_UNAVAILABLE, database_unavailable, retry_later, throttled_warning
@@ -103,10 +104,11 @@ def uncount(request):
 
 def too_many_requests(request):
     """The 429 page, which says how to reach the triage team another way."""
-    return render(request, "quotes/rate_limited.html", {"triage_email": settings.QUOTE_TRIAGE_EMAIL}, status=429)
+    return render(request, "quotes/rate_limited.html", {"triage_email": settings.QUOTE_REPLY_TO_EMAIL}, status=429)
 
 
-@method_decorator([never_cache, sensitive_post_parameters()], name="dispatch")
+# The form runs one script of the site's own files (static/quotes/quote-form.js): the caution of the chosen treatment.
+@method_decorator([never_cache, sensitive_post_parameters(), csp_update({"script-src": ["'self'"]})], name="dispatch")
 class QuoteRequestView(FormView):
     form_class = QuoteRequestForm
     template_name = "quotes/quoterequest_form.html"

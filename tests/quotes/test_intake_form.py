@@ -114,7 +114,7 @@ def test_failed_forms_have_a_larger_budget_of_their_own(client, knee, settings):
 
 
 def test_the_429_page_says_how_to_reach_us(client, knee, settings):
-    settings.QUOTE_RATE_LIMIT, settings.QUOTE_TRIAGE_EMAIL = 1, "help@magazine.example"
+    settings.QUOTE_RATE_LIMIT, settings.QUOTE_REPLY_TO_EMAIL = 1, "help@magazine.example"
     client.post(URL, form_data(knee))
     response = client.post(URL, form_data(knee))
     assert response.status_code == 429
