@@ -231,6 +231,10 @@ class PageView(DetailView):
     model = Page
     template_name = "articles/page_detail.html"
 
+    def get_context_data(self, **kwargs):
+        # The privacy notice states how long quote requests are kept as the site is configured, not as typed.
+        return super().get_context_data(quote_retention_days=settings.QUOTE_RETENTION_DAYS, **kwargs)
+
 
 @require_POST
 def editor_upload(request):

@@ -453,11 +453,14 @@ SILENCED_SYSTEM_CHECKS = ["ckeditor.W001"]
 
 # Treatment quote requests
 QUOTE_TRIAGE_EMAIL = os.environ.get("QUOTE_TRIAGE_EMAIL", "triage@localhost")
+# The Reply-To of every e-mail about a quote request (they are sent from DEFAULT_FROM_EMAIL, a no-reply address).
+QUOTE_REPLY_TO_EMAIL = os.environ.get("QUOTE_REPLY_TO_EMAIL", QUOTE_TRIAGE_EMAIL)
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 QUOTE_MIN_FILL_SECONDS = int(os.environ.get("QUOTE_MIN_FILL_SECONDS", "3"))
 QUOTE_FORM_MAX_AGE = 24 * 3600
 QUOTE_RATE_LIMIT = int(os.environ.get("QUOTE_RATE_LIMIT", "5"))  # requests per IP address ...
 QUOTE_RATE_WINDOW = int(os.environ.get("QUOTE_RATE_WINDOW", "3600"))  # ... in this many seconds
+QUOTE_RATE_FAILED_LIMIT = int(os.environ.get("QUOTE_RATE_FAILED_LIMIT", "30"))  # forms refused by their checks, same window
 QUOTE_FIRST_RESPONSE_HOURS = int(os.environ.get("QUOTE_FIRST_RESPONSE_HOURS", "24"))
 QUOTE_LINK_MAX_AGE_DAYS = int(os.environ.get("QUOTE_LINK_MAX_AGE_DAYS", "60"))
 # Actions on a patient's own quote page (accept, write to us), per request: a budget apart from the form's.

@@ -68,6 +68,13 @@ def queue_email(*, topic, about, subject, body, to, html_body="", headers=None):
     return email
 
 
+def reply_to(email):
+    """Where a reply goes: e-mails about quote requests come from a no-reply address, answers reach the triage inbox."""
+    if email.topic == Email.Topic.QUOTES and settings.QUOTE_REPLY_TO_EMAIL:
+        return [settings.QUOTE_REPLY_TO_EMAIL]
+    return None
+
+
 def retry_delay(attempts):
     """The wait after the ``attempts``-th failed attempt: EMAIL_RETRY_SECONDS, doubled each time, capped."""
     return timedelta(
@@ -86,7 +93,11 @@ def deliver(email_id):
         return  # sent, failed, being sent by another worker, or erased with its quote request
     email = Email.objects.get(pk=email_id)
     message = EmailMultiAlternatives(
-        email.subject, email.body, to=email.recipients, headers={**email.headers, "Message-ID": email.message_id}
+        email.subject,
+        email.body,
+        to=email.recipients,
+        reply_to=reply_to(email),
+        headers={**email.headers, "Message-ID": email.message_id},
     )
     if email.html_body:
         message.attach_alternative(email.html_body, "text/html")

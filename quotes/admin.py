@@ -6,13 +6,20 @@ from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import model_ngettext
+from django.contrib.admin.views.main import SEARCH_VAR
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, QueryDict
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy
@@ -20,9 +27,16 @@ from django.utils.translation import gettext_lazy
 from magazine.admin_site import NeedToKnowAdminMixin, ReadOnlyAdminMixin, run_bulk_action
 from magazine.spreadsheets import csv_safe
 
-from .models import AccessLog, Destination, MedicalRecord, Note, PatientMessage, Quote, QuoteLine, QuoteRequest, StatusChange, Treatment
+from .models import (
+    AccessLog, Destination, MedicalRecord, Note, PatientMessage, Quote, QuoteLine, QuoteRequest, ReplyTemplate, StatusChange,
+    Treatment,
+)  # fmt: skip
 from .money import format_money
-from .services import change_status, erase_quote_requests, latest_sent_quote, log_access, patient_link, reply_to_patient, retire_catalogue_entries, send_quote
+from .report import triage_report
+from .services import (
+    change_status, check_sendable, erase_quote_requests, latest_sent_quote, log_access, patient_link, quote_ready_email,
+    reply_to_patient, retire_catalogue_entries, send_quote,
+)  # fmt: skip
 
 # Statuses triage staff can move several requests to at once from the list.
 BULK_STATUSES = [
@@ -235,6 +249,42 @@ class DuplicateFilter(admin.SimpleListFilter):
         return queryset
 
 
+def accepted_quotes():
+    return Quote.objects.filter(quote_request=OuterRef("pk"), accepted_at__isnull=False)
+
+
+def accepted_on():
+    """When the patient of each request first accepted one of its quotes (None if they have not)."""
+    return Subquery(accepted_quotes().order_by("accepted_at").values("accepted_at")[:1])
+
+
+class AcceptedFilter(admin.SimpleListFilter):
+    title = "accepted"
+    parameter_name = "accepted"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Accepted a quote"), ("no", "Not accepted")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(Exists(accepted_quotes()))
+        if self.value() == "no":
+            return queryset.filter(~Exists(accepted_quotes()))
+        return queryset
+
+
+def may_triage():
+    """The active staff accounts that may work on quote requests: Assignee offers them alone."""
+    user_model = get_user_model()
+    permission = Permission.objects.filter(content_type__app_label="quotes", codename="change_quoterequest")
+    return (
+        user_model.objects.filter(is_active=True, is_staff=True)
+        .filter(Q(is_superuser=True) | Q(groups__permissions__in=permission) | Q(user_permissions__in=permission))
+        .distinct()
+        .order_by("username")
+    )
+
+
 class QuoteRequestForm(forms.ModelForm):
     class Meta:
         model = QuoteRequest
@@ -253,20 +303,71 @@ class QuoteRequestForm(forms.ModelForm):
         return status
 
 
+class ReplyTemplateSelect(forms.Select):
+    """The active reply templates, each option carrying its text for reply-templates.js to fill in."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        template = getattr(value, "instance", None)
+        if template is not None:
+            option["attrs"]["data-body"] = template.body
+        return option
+
+
+class NoteForm(forms.ModelForm):
+    reply_template = forms.ModelChoiceField(
+        queryset=ReplyTemplate.objects.filter(is_active=True),
+        required=False,
+        empty_label="No template",
+        widget=ReplyTemplateSelect(attrs={"class": "reply-template"}),
+        help_text="Starts the note with a template's text (filled in as you choose, or on saving if the note is empty).",
+    )
+
+    class Meta:
+        model = Note
+        fields = ["reply_template", "text"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["text"].required = False
+
+    def clean(self):
+        cleaned_data = super().clean()
+        template = cleaned_data.get("reply_template")
+        if not cleaned_data.get("text", "").strip():
+            if template is None:
+                self.add_error("text", forms.ValidationError("Write the note, or choose a reply template.", code="required"))
+            else:
+                cleaned_data["text"] = template.body
+        return cleaned_data
+
+
 class NoteInline(admin.TabularInline):
     model = Note
+    form = NoteForm
     extra = 1
-    fields = ["text", "author", "created_at"]
+    fields = ["reply_template", "text", "author", "created_at"]
     readonly_fields = ["author", "created_at"]
     can_delete = False
     verbose_name = "internal note (never shown to the patient)"
     verbose_name_plural = "internal notes (never shown to the patient)"
+
+    class Media:
+        js = ["quotes/admin/reply-templates.js"]
 
     def has_change_permission(self, request, obj=None):
         return False  # notes are a record: add a new one rather than rewrite an old one
 
     def has_add_permission(self, request, obj=None):
         return obj is not None and request.user.has_perm("quotes.change_quoterequest")
+
+
+@admin.register(ReplyTemplate)
+class ReplyTemplateAdmin(NeedToKnowAdminMixin, admin.ModelAdmin):
+    list_display = ["title", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["title", "body"]
+    fields = ["title", "body", "is_active"]
 
 
 class StatusChangeInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -335,36 +436,68 @@ class QuoteInline(ReadOnlyAdminMixin, admin.TabularInline):
 @admin.register(QuoteRequest)
 class QuoteRequestAdmin(AccessLoggedAdmin):
     form = QuoteRequestForm
+    change_list_template = "admin/quotes/quoterequest/change_list.html"
+    # What fits 1366 px beside the filters: the destinations, source article and duplicate are on the request's page.
     list_display = [
-        "reference", "status", "priority", "assignee", "treatment_label", "destination_names", "country", "age",
-        "overdue", "duplicate_of", "source_article",
+        "reference", "status", "priority", "assignee", "treatment_label", "country", "age", "overdue", "accepted",
     ]  # fmt: skip
-    list_filter = ["status", OverdueFilter, "priority", "assignee", "treatment", "destinations", DuplicateFilter]
+    list_filter = [
+        "status", AcceptedFilter, OverdueFilter, "priority", "assignee", "treatment", "destinations", DuplicateFilter,
+    ]  # fmt: skip
     list_select_related = ["assignee", "treatment", "source_article", "possible_duplicate_of"]
     search_fields = ["=reference", "name", "email"]
+    search_help_text = "A request's exact reference (listed first), or words of the patient's name or e-mail."
     date_hierarchy = "created_at"
     actions = ["delete_selected", "assign_to_me", "export_csv"]
     readonly_fields = [
         "reference", "created_at", "updated_at", "first_response_due", "duplicate_of", "consent_version",
-        "consented_at", "source_article", "patient_responses", "add_quote_link", "record_links",
+        "consented_at", "source_article", "patient_responses", "add_quote_link", "record_links", "acceptance",
     ]  # fmt: skip
     inlines = [QuoteInline, ConversationInline, StatusChangeInline, NoteInline]
     fieldsets = [
         ("Triage", {"fields": ["reference", "status", "priority", "assignee", "created_at", "first_response_due", "duplicate_of"]}),
-        ("Quotes and the patient's answers", {"fields": ["add_quote_link", "patient_responses"]}),
+        ("Quotes and the patient's answers", {"fields": ["acceptance", "add_quote_link", "patient_responses"]}),
         ("Patient", {"fields": ["name", "email", "phone", "country", "contact_method", "locale"]}),
         ("Request", {"fields": ["treatment", "treatment_other", "condition_summary", "destinations", "budget", "travel_window", "record_links"]}),
         ("Consent and source", {"classes": ["collapse"], "fields": ["consent_version", "consented_at", "source_article", "updated_at"]}),
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("destinations")
+        queryset = self.model._default_manager.get_queryset().annotate(accepted_on=accepted_on())
+        term = request.GET.get(SEARCH_VAR, "").strip()
+        if term:
+            # An exact reference names one request: it comes first, before those whose name or e-mail match.
+            rank = Case(When(reference__iexact=term, then=Value(0)), default=Value(1), output_field=IntegerField())
+            queryset = queryset.annotate(reference_rank=rank)
+        ordering = self.get_ordering(request)
+        if ordering:
+            queryset = queryset.order_by(*ordering)
+        return queryset.prefetch_related("destinations")
+
+    def get_ordering(self, request):
+        ordering = list(super().get_ordering(request) or self.model._meta.ordering)
+        if request.GET.get(SEARCH_VAR, "").strip():
+            return ["reference_rank", *ordering]
+        return ordering
 
     def get_urls(self):
         download = self.admin_site.admin_view(self.download_record)
         return [
             path("<int:object_id>/records/<int:record_id>/", download, name="quotes_quoterequest_record"),
+            path("report/", self.admin_site.admin_view(self.report_view), name="quotes_quoterequest_report"),
         ] + super().get_urls()
+
+    def report_view(self, request):
+        """The managers' numbers: counts only (quotes/report.py), for those who may see requests."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Triage report",
+            "opts": self.opts,
+            "report": triage_report(),
+        }
+        return TemplateResponse(request, "admin/quotes/quoterequest/report.html", context)
 
     def download_record(self, request, object_id, record_id):
         quote_request = get_object_or_404(QuoteRequest, pk=object_id)
@@ -414,7 +547,7 @@ class QuoteRequestAdmin(AccessLoggedAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "assignee":
-            kwargs["queryset"] = db_field.related_model.objects.filter(is_active=True, is_staff=True).order_by("username")
+            kwargs["queryset"] = may_triage()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
@@ -454,6 +587,29 @@ class QuoteRequestAdmin(AccessLoggedAdmin):
     @admin.display(description="overdue", boolean=True)
     def overdue(self, obj):
         return obj.is_overdue()
+
+    @admin.display(description="accepted", ordering="accepted_on")
+    def accepted(self, obj):
+        return date_format(timezone.localtime(obj.accepted_on), "j M Y") if obj.accepted_on else "–"
+
+    @admin.display(description="accepted quote")
+    def acceptance(self, obj):
+        accepted = [quote for quote in obj.quotes.all() if quote.accepted_at] if obj.pk else []
+        if not accepted:
+            return "Not accepted yet."
+        return format_html_join(
+            mark_safe("<br>"),  # nosec B308  # a constant
+            '<a href="{}">{}</a>{}, accepted by the patient on {}',
+            (
+                (
+                    reverse("admin:quotes_quote_change", args=[quote.pk]),
+                    quote,
+                    f" ({quote.clinic})" if quote.clinic else "",
+                    date_format(timezone.localtime(quote.accepted_at), "j F Y, H:i"),
+                )
+                for quote in sorted(accepted, key=lambda quote: quote.accepted_at)
+            ),
+        )
 
     @admin.display(description="medical records")
     def record_links(self, obj):
@@ -546,7 +702,7 @@ class QuoteLineInline(admin.TabularInline):
 
     @admin.display(description="amount")
     def line_total(self, obj):
-        return obj.total if obj.pk else ""
+        return format_money(obj.total, obj.quote.currency, obj.quote.quote_request.locale) if obj.pk else ""
 
 
 class PatientMessageInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -559,7 +715,7 @@ class PatientMessageInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 @admin.register(Quote)
 class QuoteAdmin(AccessLoggedAdmin):
-    list_display = ["__str__", "quote_request", "total_display", "valid_until", "sent_at", "accepted_at"]
+    list_display = ["__str__", "quote_request", "clinic", "total_display", "valid_until", "sent_at", "accepted_at"]
     list_select_related = ["quote_request"]
     list_filter = ["currency", "sent_at", "accepted_at"]
     search_fields = ["=quote_request__reference", "clinic"]
@@ -567,13 +723,27 @@ class QuoteAdmin(AccessLoggedAdmin):
     inlines = [QuoteLineInline, PatientMessageInline]
     readonly_fields = ["total_display", "sent_at", "accepted_at", "patient_link_display"]
     actions = ["delete_selected", "send_to_patient"]
+    change_form_template = "admin/quotes/quote/change_form.html"
     fields = [
         "quote_request", "currency", "clinic", "destination", "valid_until", "notes_to_patient", "not_included", "total_display",
         "sent_at", "accepted_at", "patient_link_display",
     ]  # fmt: skip
 
+    class Media:
+        js = ["quotes/admin/quote-total.js"]
+
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("quote_request").prefetch_related("lines")
+
+    def get_urls(self):
+        return [
+            path("<int:object_id>/send/", self.admin_site.admin_view(self.send_view), name="quotes_quote_send"),
+            path(
+                "<int:object_id>/send/patient-page/",
+                self.admin_site.admin_view(self.patient_page_preview),
+                name="quotes_quote_patient_page",
+            ),
+        ] + super().get_urls()
 
     def requests_of(self, objects):
         # A quote's pages show its request's reference, and the patient's messages.
@@ -587,23 +757,88 @@ class QuoteAdmin(AccessLoggedAdmin):
 
     @admin.display(description="total")
     def total_display(self, obj):
-        return format_money(obj.total, obj.currency, obj.quote_request.locale) if obj.pk else "Save to compute the total."
+        saved = format_money(obj.total, obj.currency, obj.quote_request.locale) if obj.pk else "Save to compute the total."
+        # quote-total.js adds the total of the lines as they are being edited, beside the saved one.
+        return format_html('<span class="saved-total">{}</span> <output class="live-total" aria-live="polite"></output>', saved)
 
     @admin.display(description="patient's link")
     def patient_link_display(self, obj):
         if not obj.sent_at:
-            return "Made when the quote is sent (action “Send selected quotes to the patient”)."
+            return "Made when the quote is sent (button “Send to patient”, after its preview)."
         return patient_link(obj)
 
-    @admin.action(description="Send selected quotes to the patient", permissions=["change"])
-    def send_to_patient(self, request, queryset):
-        for quote in queryset.select_related("quote_request"):
+    def _sendable_quote(self, request, object_id):
+        quote = get_object_or_404(Quote.objects.select_related("quote_request__treatment", "destination"), pk=object_id)
+        if not self.has_change_permission(request, quote):
+            raise PermissionDenied
+        return quote
+
+    def send_view(self, request, object_id):
+        """
+        The preview of what sending the quote tells the patient (the e-mail, and a link to the page it opens, as
+        the patient sees them) and the confirmation, whose POST sends it through ``send_quote``.
+        """
+        quote = self._sendable_quote(request, object_id)
+        change_url = reverse("admin:quotes_quote_change", args=[quote.pk])
+        if request.method == "POST":
             try:
                 send_quote(quote=quote, by=request.user)
             except ValidationError as error:
                 self.message_user(request, f"{quote.quote_request.reference}: {' '.join(error.messages)}", messages.ERROR)
-            else:
-                self.message_user(request, f"{quote.quote_request.reference}: quote sent to the patient.", messages.SUCCESS)
+                return HttpResponseRedirect(request.path)
+            self.log_access(request, [quote], AccessLog.Action.CHANGE)
+            self.message_user(request, f"{quote.quote_request.reference}: quote sent to the patient.", messages.SUCCESS)
+            return HttpResponseRedirect(change_url)
+        try:
+            check_sendable(quote)
+        except ValidationError as error:
+            problems = error.messages
+        else:
+            problems = []
+        email = quote_ready_email(quote)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Send quote {quote.pk} to the patient",
+            "opts": self.opts,
+            "original": quote,
+            "quote": quote,
+            "email": email,
+            "problems": problems,
+            "total": format_money(quote.total, quote.currency, quote.quote_request.locale),
+            "change_url": change_url,
+            "patient_page_url": reverse("admin:quotes_quote_patient_page", args=[quote.pk]),
+            "has_view_permission": True,
+        }
+        self.log_access(request, [quote], AccessLog.Action.VIEW)
+        return TemplateResponse(request, "admin/quotes/quote/send_preview.html", context)
+
+    def patient_page_preview(self, request, object_id):
+        """The page the patient's link opens, rendered by the patient's own view, before it is sent."""
+        from .views import PatientQuoteView  # the public view, which imports nothing of the admin
+
+        if request.method != "GET":
+            return HttpResponseNotAllowed(["GET"])
+        quote = self._sendable_quote(request, object_id)
+        view = PatientQuoteView()
+        view.setup(request)
+        view.quote, view.quote_request = quote, quote.quote_request
+        # The quotes already sent, with this one first, as the patient will see them once it is sent.
+        quotes = [quote, *(sent for sent in view.sent_quotes() if sent.pk != quote.pk)]
+        quote.quote_request = view.quote_request
+        response = view.render_to_response(view.get_context_data(preview=True, quotes=quotes))
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        self.log_access(request, [quote], AccessLog.Action.VIEW)
+        return response
+
+    @admin.action(description="Send selected quote to the patient (after its preview)", permissions=["change"])
+    def send_to_patient(self, request, queryset):
+        quotes = list(queryset[:2])
+        if len(quotes) != 1:
+            self.message_user(
+                request, "Select one quote: each quote is sent from its preview, which shows what the patient gets.", messages.WARNING
+            )
+            return None
+        return HttpResponseRedirect(reverse("admin:quotes_quote_send", args=[quotes[0].pk]))
 
 
 @admin.register(AccessLog)

@@ -11,6 +11,7 @@ TRIAGE = {
     "patientmessage": ("add", "view"),
     "treatment": ("view",),
     "destination": ("view",),
+    "replytemplate": ("add", "change", "view"),
 }
 
 
@@ -24,5 +25,6 @@ class QuotesConfig(AppConfig):
     staff_permissions = {
         "Editors": {"treatment": ALL, "destination": ALL},
         "Quote triage": TRIAGE,
-        "Triage managers": TRIAGE | {"quoterequest": ("change", "view", "delete", "export"), "accesslog": ("view",)},
+        "Triage managers": TRIAGE
+        | {"quoterequest": ("change", "view", "delete", "export"), "accesslog": ("view",), "replytemplate": ALL},
     }

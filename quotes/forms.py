@@ -4,6 +4,8 @@ import uuid
 from django import forms
 from django.conf import settings
 from django.core import signing
+from django.forms.models import ModelChoiceIterator
+from django_countries import countries
 
 from .models import Destination, QuoteRequest, Treatment
 from .records import clean_record
@@ -60,16 +62,44 @@ def records_help_text():
     )
 
 
+OTHER_TREATMENT = "other"
+
+
+class TreatmentChoiceIterator(ModelChoiceIterator):
+    """The offered treatments, then "Other", after the prompt: a reader chooses, nothing is chosen for them."""
+
+    def __iter__(self):
+        yield from super().__iter__()
+        yield (OTHER_TREATMENT, "Other (describe below)")
+
+    def __len__(self):
+        return super().__len__() + 1
+
+
+class TreatmentChoiceField(forms.ModelChoiceField):
+    """A treatment of the catalogue, or OTHER_TREATMENT for one the reader describes."""
+
+    iterator = TreatmentChoiceIterator
+
+    def to_python(self, value):
+        if value == OTHER_TREATMENT:
+            return OTHER_TREATMENT
+        return super().to_python(value)
+
+    def has_changed(self, initial, data):
+        return str(initial or "") != str(data or "")
+
+
 def new_form_token():
     return signing.dumps({"key": str(uuid.uuid4()), "t": time.time()}, salt=TOKEN_SALT)
 
 
 class QuoteRequestForm(forms.ModelForm):
-    treatment = forms.ModelChoiceField(
+    treatment = TreatmentChoiceField(
         queryset=Treatment.objects.filter(is_active=True),
-        required=False,
-        empty_label="Other (describe below)",
+        empty_label="Choose a treatment",
         help_text="Choose “Other” if your treatment is not listed.",
+        error_messages={"required": "Choose a treatment, or “Other” and describe it below."},
     )
     destinations = forms.ModelMultipleChoiceField(
         queryset=Destination.objects.filter(is_active=True),
@@ -120,6 +150,8 @@ class QuoteRequestForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["budget"].choices = [("", "Choose a budget")] + list(QuoteRequest.Budget.choices)
+        self.fields["country"].choices = [("", "Choose your country")] + list(countries)
+        self.fields["country"].error_messages["required"] = "Choose the country you live in."
         self.fields["travel_window"].choices = [("", "Choose when")] + list(QuoteRequest.TravelWindow.choices)
         self.fields["name"].widget.attrs.update(autocomplete="name")
         self.fields["email"].widget.attrs.update(autocomplete="email")
@@ -154,8 +186,10 @@ class QuoteRequestForm(forms.ModelForm):
 
     def clean(self):
         cleaned_data = super().clean()
-        if not cleaned_data.get("treatment") and not cleaned_data.get("treatment_other", "").strip():
-            self.add_error("treatment_other", forms.ValidationError("Choose a treatment or describe it here.", code="required"))
+        if cleaned_data.get("treatment") == OTHER_TREATMENT:
+            cleaned_data["treatment"] = None
+            if not cleaned_data.get("treatment_other", "").strip():
+                self.add_error("treatment_other", forms.ValidationError("Describe the treatment you need here.", code="required"))
         if cleaned_data.get("contact_method") in {"phone", "whatsapp"} and not cleaned_data.get("phone"):
             self.add_error("phone", forms.ValidationError("Give a phone number so that we can call you.", code="required"))
         return cleaned_data

@@ -268,6 +268,20 @@ class Note(models.Model):
         return f"Note {self.pk}"
 
 
+class ReplyTemplate(models.Model):
+    """A common answer triage staff start a note or a message from; it holds no patient's data."""
+
+    title = models.CharField(max_length=120, unique=True, help_text="What staff choose it by, e.g. “Ask for recent scans”.")
+    body = models.TextField(max_length=5000, help_text="The text it fills in; staff complete it for each request.")
+    is_active = models.BooleanField("active", default=True, help_text="Only active templates are offered.")
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+
 class AccessLog(models.Model):
     """
     One page, answer or file that showed quote requests' data: who, when, where, what they asked (a list's

@@ -127,6 +127,7 @@ def new_request_emails(quote_request):
         "reference": quote_request.reference,
         "admin_url": settings.SITE_URL + quote_request.get_absolute_url(),
         "magazine_name": settings.MAGAZINE_NAME,
+        "triage_email": settings.QUOTE_REPLY_TO_EMAIL,
     }
     return [
         _email(
@@ -164,28 +165,39 @@ def quote_token_from_link(signed):
     return signing.TimestampSigner(salt=PATIENT_LINK_SALT).unsign(signed, max_age=max_age)
 
 
-def send_quote(*, quote, by):
-    """E-mail the patient the link to their quote and move the request to "quoted"."""
-    quote_request = quote.quote_request
+def check_sendable(quote):
+    """Raises ValidationError when ``quote`` cannot be sent as it is (no lines, or its prices have expired)."""
     if not quote.lines.exists():
         raise ValidationError("Add at least one line before sending the quote.", code="empty_quote")
     if quote.is_expired():
         raise ValidationError("The quote's validity date has passed: change it before sending.", code="expired_quote")
+
+
+def quote_ready_email(quote):
+    """The e-mail that tells the patient their quote is ready, as ``queue_email`` takes it (and as staff preview it)."""
+    quote_request = quote.quote_request
+    context = {
+        "reference": quote_request.reference,
+        "link": patient_link(quote),
+        "valid_until": quote.valid_until,
+        "link_days": settings.QUOTE_LINK_MAX_AGE_DAYS,
+        "magazine_name": settings.MAGAZINE_NAME,
+    }
+    subject = f"Your quote {quote_request.reference} is ready"
+    return _email(quote_request, "quotes/email/quote_ready.txt", subject, [quote_request.email], context)
+
+
+def send_quote(*, quote, by):
+    """E-mail the patient the link to their quote and move the request to "quoted"."""
+    quote_request = quote.quote_request
+    check_sendable(quote)
     with transaction.atomic():
         if quote_request.status == QuoteRequest.Status.NEW:
             change_status(quote_request=quote_request, to_status=QuoteRequest.Status.IN_REVIEW, by=by)
         change_status(quote_request=quote_request, to_status=QuoteRequest.Status.QUOTED, by=by)
         quote.sent_at = timezone.now()
         quote.save(update_fields=["sent_at"])
-        context = {
-            "reference": quote_request.reference,
-            "link": patient_link(quote),
-            "valid_until": quote.valid_until,
-            "link_days": settings.QUOTE_LINK_MAX_AGE_DAYS,
-            "magazine_name": settings.MAGAZINE_NAME,
-        }
-        subject = f"Your quote {quote_request.reference} is ready"
-        queue_email(**_email(quote_request, "quotes/email/quote_ready.txt", subject, [quote_request.email], context))
+        return queue_email(**quote_ready_email(quote))
 
 
 def can_be_accepted(quote):

@@ -5,6 +5,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core import signing
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,8 +13,9 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import FormView, TemplateView
+from csp.decorators import csp_update
 
-from articles.models import Article
+from articles.models import Article, Page
 from magazine import ratelimit
 from magazine.faults import DATABASE_UNAVAILABLE, database_unavailable, retry_later
 
@@ -23,33 +25,63 @@ from .models import Quote, QuoteRequest, Treatment
 from .services import accept_quote, quote_token_from_link, submit_quote_request, write_to_triage
 
 SLUG_RE = re.compile(r"[-\w]+")
+PRIVACY_SLUG = "privacy"  # the privacy notice (articles.Page), which editors keep; load_demo_content makes it
 # The reference of the request a browser has just sent, for the thanks page: a signed cookie, not the session,
 # which is written to the database after the view, when the request is already saved (a failing write then
 # told the patient their saved request had failed).
 RECEIVED_COOKIE = "quote_received"
 RECEIVED_SALT = "quotes.received"
 RECEIVED_SECONDS = 3600
-RATE_SCOPE = "quote-rate"
 
 logger = logging.getLogger(__name__)
 
 
-def rate_limited(request):
+def rate_limited(request, *, budget="quote-rate", limit=None):
     """
-    Whether the reader's address has sent more than QUOTE_RATE_LIMIT forms within QUOTE_RATE_WINDOW seconds
-    (magazine/ratelimit.py, which lets forms through while the cache cannot count: a patient's request matters
-    more than a flood that the honeypot, the minimum fill time and the one request per form token still hold
-    back, for the minutes Redis is away).
+    Count one more form of the reader's address in ``budget`` and say whether it has gone over ``limit``
+    (QUOTE_RATE_LIMIT by default) within QUOTE_RATE_WINDOW seconds (magazine/ratelimit.py: counted in the cache,
+    across processes and machines). The first refusal of an address in a window is logged, not the ones after it.
+
+    When the cache cannot count, forms are let through, with a log line once per window: a patient's request
+    matters more than a flood that the honeypot, the minimum fill time and the one request per form token still
+    hold back, for the minutes Redis is away.
     """
-    return ratelimit.over_limit(
-        request, scope=RATE_SCOPE, limit=settings.QUOTE_RATE_LIMIT, window=settings.QUOTE_RATE_WINDOW,
-        label="The quote forms' rate limit", log=logger,
-    )  # fmt: skip
+    address = ratelimit.client_ip(request)
+    limit = settings.QUOTE_RATE_LIMIT if limit is None else limit
+    uncountable = "The quote forms' rate limit cannot be counted: letting forms through."
+    count = ratelimit.counted(f"{budget}:{address}", window=settings.QUOTE_RATE_WINDOW, uncountable=uncountable, log=logger)
+    if count is None:
+        return False
+    if count > limit:
+        log_refusal(address, budget, limit)
+    return count > limit
+
+
+def over_budget(request, *, budget, limit):
+    """Whether the reader's address has used up ``budget`` already (without counting this form)."""
+    address = ratelimit.client_ip(request)
+    if (cache.get(f"{budget}:{address}") or 0) < limit:  # a cache that does not answer counts nothing
+        return False
+    log_refusal(address, budget, limit)
+    return True
+
+
+def log_refusal(address, budget, limit):
+    """One log line for the first refusal of an address in a budget's window, not one per refused form."""
+    window = settings.QUOTE_RATE_WINDOW
+    if cache.add(f"{budget}-refused:{address}", 1, timeout=window):
+        logger.warning("%s sent more than %d forms within %d s: refusing the next ones in this window.", address, limit, window)
+
+
+# The budgets of the quote form: requests saved, and forms refused by their checks (mistyped, missing a field),
+# a larger one, so that a patient who corrects the form several times is never locked out by their corrections.
+SENT_BUDGET = "quote-rate"
+FAILED_BUDGET = "quote-failed"
 
 
 def uncount(request):
     """Take back the count of a form the site failed to save: a patient sending it again is not refused for it."""
-    ratelimit.uncount(request, scope=RATE_SCOPE)
+    ratelimit.uncounted(f"{SENT_BUDGET}:{ratelimit.client_ip(request)}")
 
 
 def link_rate_limited(quote_request):
@@ -69,7 +101,13 @@ def link_rate_limited(quote_request):
     return count > limit
 
 
-@method_decorator([never_cache, sensitive_post_parameters()], name="dispatch")
+def too_many_requests(request):
+    """The 429 page, which says how to reach the triage team another way."""
+    return render(request, "quotes/rate_limited.html", {"triage_email": settings.QUOTE_REPLY_TO_EMAIL}, status=429)
+
+
+# The form runs one script of the site's own files (static/quotes/quote-form.js): the caution of the chosen treatment.
+@method_decorator([never_cache, sensitive_post_parameters(), csp_update({"script-src": ["'self'"]})], name="dispatch")
 class QuoteRequestView(FormView):
     form_class = QuoteRequestForm
     template_name = "quotes/quoterequest_form.html"
@@ -79,11 +117,12 @@ class QuoteRequestView(FormView):
         article = self.source_article(self.request.GET.get("article"))
         if article:
             initial["article"] = article.slug
-            initial["treatment"] = article.treatments.filter(is_active=True).first()
+            if treatment := article.treatments.filter(is_active=True).first():
+                initial["treatment"] = treatment.pk
         treatment_slug = self.request.GET.get("treatment", "")
         if SLUG_RE.fullmatch(treatment_slug):
             if treatment := Treatment.objects.filter(is_active=True, slug=treatment_slug).first():
-                initial["treatment"] = treatment
+                initial["treatment"] = treatment.pk
         return initial
 
     def source_article(self, slug):
@@ -93,8 +132,11 @@ class QuoteRequestView(FormView):
         return Article.objects.published().filter(slug=slug[:200]).first()
 
     def post(self, request, *args, **kwargs):
-        if rate_limited(request):
-            return render(request, "quotes/rate_limited.html", status=429)
+        self.counted = False
+        if over_budget(request, budget=SENT_BUDGET, limit=settings.QUOTE_RATE_LIMIT) or over_budget(
+            request, budget=FAILED_BUDGET, limit=settings.QUOTE_RATE_FAILED_LIMIT
+        ):
+            return too_many_requests(request)
         try:
             response = super().post(request, *args, **kwargs)
             if callable(getattr(response, "render", None)):
@@ -104,7 +146,8 @@ class QuoteRequestView(FormView):
             # Nothing was saved: the form's checks and the saving itself need the database (the request's
             # transaction rolled back), and nothing after the commit does.
             database_unavailable(error)
-            uncount(request)
+            if self.counted:
+                uncount(request)
             return self.not_sent()
 
     def not_sent(self):
@@ -124,12 +167,19 @@ class QuoteRequestView(FormView):
         return retry_later(render(self.request, "quotes/quoterequest_not_sent.html", context))
 
     def form_invalid(self, form):
-        # A fresh token, so that a corrected form is not refused as expired or too quick.
-        form.data = form.data.copy()
-        form.data["form_token"] = new_form_token()
+        if rate_limited(self.request, budget=FAILED_BUDGET, limit=settings.QUOTE_RATE_FAILED_LIMIT):
+            return too_many_requests(self.request)
+        if "form_token" in form.errors and not form.has_error("form_token", "too_fast"):
+            # A fresh token, so that the corrected form is not refused as expired. Otherwise the token stays:
+            # the minimum fill time counts from when the form was first shown, not from this page.
+            form.data = form.data.copy()
+            form.data["form_token"] = new_form_token()
         return super().form_invalid(form)
 
     def form_valid(self, form):
+        self.counted = True
+        if rate_limited(self.request, budget=SENT_BUDGET):
+            return too_many_requests(self.request)
         data = {name: form.cleaned_data[name] for name in form.Meta.fields if name != "destinations"}
         data["locale"] = negotiated_locale(self.request.headers.get("Accept-Language"))  # how prices are written
         quote_request, _ = submit_quote_request(
@@ -148,8 +198,16 @@ class QuoteRequestView(FormView):
         return response
 
     def get_context_data(self, **kwargs):
-        treatments = Treatment.objects.filter(is_active=True, is_experimental=True).select_related("related_article")
-        return super().get_context_data(experimental_treatments=treatments, **kwargs)
+        treatments = list(Treatment.objects.filter(is_active=True, is_experimental=True).select_related("related_article"))
+        form = kwargs.get("form") or self.get_form()
+        chosen = str(form["treatment"].value() or "")
+        return super().get_context_data(
+            experimental_treatments=treatments,
+            chosen_treatment=chosen,
+            privacy_page=Page.objects.filter(slug=PRIVACY_SLUG).only("slug", "title").first(),
+            retention_days=settings.QUOTE_RETENTION_DAYS,
+            **kwargs,
+        )
 
 
 @method_decorator(never_cache, name="dispatch")
@@ -225,7 +283,7 @@ class PatientQuoteView(TemplateView):
 
     def post(self, request, *args, **kwargs):
         if link_rate_limited(self.quote_request):
-            return render(request, "quotes/rate_limited.html", status=429)
+            return too_many_requests(request)
         if request.POST.get("action") == "accept":
             return self.accept(request)
         form = PatientMessageForm(request.POST, request.FILES)

@@ -10,15 +10,17 @@ from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
 
-from quotes.models import Destination, QuoteRequest, Treatment
+from quotes.models import Destination, QuoteRequest, ReplyTemplate, Treatment
 from tests.conftest import make_article, make_tag
 from tests.quotes.test_admin import make_request
 
 pytestmark = pytest.mark.django_db
 
-# Everything that holds or is attached to a patient's request: the quotes app but its catalogue.
+# Everything that holds or is attached to a patient's request: the quotes app but its catalogue and reply templates.
 REQUEST_MODELS = {
-    model for model in apps.get_app_config("quotes").get_models(include_auto_created=True) if model not in (Treatment, Destination)
+    model
+    for model in apps.get_app_config("quotes").get_models(include_auto_created=True)
+    if model not in (Treatment, Destination, ReplyTemplate)
 }
 # The admins editors and reviewers may open (the test below checks that they do).
 EDITOR_VISIBLE = [model for model in admin.site._registry if model._meta.app_label == "articles"] + [Treatment, Destination]

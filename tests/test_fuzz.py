@@ -394,9 +394,9 @@ def test_a_nul_in_the_quote_form_links_parameters_is_ignored(content, client, pa
     response = client.get(f"{QUOTE_URL}?{parameter}=stem%00cells")
     assert response.status_code == 200
     html = response.content.decode()
-    # Nothing is filled in: no source article, and the treatment is left at "Other".
+    # Nothing is filled in: no source article, and the treatment is left for the reader to choose.
     assert '<input type="hidden" name="article" id="id_article">' in html
-    assert '<option value="" selected>Other (describe below)</option>' in html
+    assert '<option value="" selected>Choose a treatment</option>' in html
 
 
 @FUZZ

@@ -476,4 +476,29 @@ PAGES = [
             "sooner when guidance changes.</p>"
         ),
     },
+    {
+        # Linked beside the consent of the quote form; how long requests are kept is added from QUOTE_RETENTION_DAYS.
+        "slug": "privacy",
+        "title": "Privacy notice",
+        "summary": "What we collect when you ask for a treatment quote, why, who sees it, how long we keep it.",
+        "position": 2,
+        "body": (
+            "<h2>What we collect</h2><p>When you ask for a quote: your name, e-mail address, phone number if you "
+            "give one, country of residence, the treatment you are interested in, what you tell us about your "
+            "condition, the medical records you attach, your budget and travel dates, and your later messages. "
+            "Reading the magazine needs no account and sets no advertising or tracking cookies.</p>"
+            "<h2>Why</h2><p>Only to prepare treatment quotes for you and to answer you. What you tell us about "
+            "your health is processed on the basis of your explicit consent, which you give on the form.</p>"
+            "<h2>Who sees it</h2><p>Our triage team, who need it to prepare your quote, and the clinics we ask for "
+            "prices on your behalf: they receive what they need to quote for your treatment. Our editors and "
+            "writers do not see requests. We never sell your data nor use it for advertising. Our e-mails about "
+            "your request hold only its reference, never your health information.</p>"
+            "<h2>How long we keep it</h2><p>Until your request is closed, and then for the period shown below, "
+            "after which it is erased with its records and messages.</p>"
+            "<h2>Your rights</h2><p>You can withdraw your consent, ask for a copy of your data, have it corrected, "
+            "or ask us to erase it at any time: write to our team, quoting your reference, by replying to any "
+            "e-mail we sent you. Withdrawing your consent stops any further processing; we erase your request "
+            "and confirm it to you. You can also complain to your data protection authority.</p>"
+        ),
+    },
 ]

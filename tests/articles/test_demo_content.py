@@ -142,4 +142,6 @@ def test_loads_the_trust_pages_once():
     call_command("load_demo_content", stdout=io.StringIO())
     Page.objects.filter(slug="editorial-policy").update(title="Our editorial policy")
     call_command("load_demo_content", stdout=io.StringIO())
-    assert set(Page.objects.values_list("title", flat=True)) == {"Our editorial policy", "About our medical review"}
+    assert set(Page.objects.values_list("title", flat=True)) == {
+        "Our editorial policy", "About our medical review", "Privacy notice",
+    }  # fmt: skip

@@ -3,6 +3,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from playwright.sync_api import expect
@@ -90,6 +91,15 @@ def run_action(page, *, row, action):
     page.get_by_role("button", name="Go").click()
 
 
+def send_after_preview(page, live_server, quote):
+    """From the quote's page: Send to patient, read the preview, confirm."""
+    page.goto(f"{live_server.url}{reverse('admin:quotes_quote_change', args=[quote.pk])}")
+    page.get_by_role("link", name="Send to patient").click()
+    expect(page.locator(".email-subject")).to_have_text(f"Your quote {quote.quote_request.reference} is ready")
+    page.get_by_role("button", name="Confirm: send to the patient").click()
+    expect_success(page, f"{quote.quote_request.reference}: quote sent to the patient.")
+
+
 def triage_the_request(page, reference):
     """Find the request, assign it to oneself, leave an internal note."""
     open_admin_list(page, "Quote requests")
@@ -162,9 +172,7 @@ def test_reader_requests_a_quote_and_triage_sends_it_to_the_patient(
         ],
     )
     quote = quote_request.quotes.get()
-    open_admin_list(staff, "Quotes")
-    run_action(staff, row=str(quote), action="Send selected quotes to the patient")
-    expect_success(staff, f"{reference}: quote sent to the patient.")
+    send_after_preview(staff, live_server, quote)
 
     patient = new_page()
     patient.goto(patient_link_from_email(mailoutbox, live_server))

@@ -44,7 +44,7 @@ def quote_form(n, form_token):
         "email": f"patient-{n}@example.org",
         "phone": "",
         "country": "GB",
-        "treatment": "",
+        "treatment": "other",
         "treatment_other": "Knee replacement",
         "condition_summary": "Osteoarthritis of the right knee, looking for a replacement.",
         "budget": "15k_30k",

@@ -189,8 +189,12 @@ def test_triage_builds_a_two_line_quote_and_sends_it_from_the_admin(client, tria
     quote = Quote.objects.get()
     assert quote.total == Decimal("10220.00") and quote.created_by == triage
     response = client.post(
-        reverse("admin:quotes_quote_changelist"), {"action": "send_to_patient", "_selected_action": [quote.pk]}, follow=True
+        reverse("admin:quotes_quote_changelist"), {"action": "send_to_patient", "_selected_action": [quote.pk]}
     )
+    assert response["Location"] == reverse("admin:quotes_quote_send", args=[quote.pk])  # the preview first
+    quote_request.refresh_from_db()
+    assert quote_request.status == "new" and Quote.objects.get().sent_at is None
+    response = client.post(response["Location"], follow=True)
     assert "quote sent to the patient" in response.content.decode()
     quote_request.refresh_from_db()
     assert quote_request.status == "quoted"
