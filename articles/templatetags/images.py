@@ -58,8 +58,10 @@ def responsive_body(body):
         return mark_safe(body)  # nosec B308 B703  # the body is sanitised (nh3) on save
     names = {_media_name(src) for src in sources} - {None}
     # One query for the whole body, only when it shows images of our own.
-    rows = EditorImage.objects.filter(image__in=names).values_list("image", "width", "height") if names else []
-    sizes = {name: (width, height) for name, width, height in rows}
+    rows = EditorImage.objects.filter(image__in=names).values_list("image", "width", "height", "alt_text") if names else []
+    sizes = {name: (width, height) for name, width, height, _ in rows}
+    # The media library's alt text stands in for an image the article gives none.
+    library_alts = {name: alt for name, _, _, alt in rows}
 
     def replace(match):
         attrs = _attributes(match.group(1))
@@ -74,7 +76,7 @@ def responsive_body(body):
             width, height = original_width, original_height
         return picture_html(
             name,
-            alt=attrs.get("alt"),
+            alt=attrs.get("alt") or library_alts[name] or attrs.get("alt"),
             width=width,
             height=height,
             original_width=original_width,

@@ -242,9 +242,9 @@ def test_changelist_counts_down_to_scheduled_publication_and_expiry(client, edit
 # permissions (2), the form's choices and its many-to-many values (5), the category's existence and the model's
 # three check constraints (1 + 9), the slug's uniqueness (1), the update (1), django-reversion reading the new
 # version's tags, authors, references and corrections (4), the many-to-many values set (2), the admin log (1),
-# two savepoints released (2), and the revision (3). The article's row is read twice: loaded (and locked) for the
-# save, and by django-reversion.
-ADMIN_SAVE_QUERIES = 36
+# two savepoints released (2), the revision (3), and the media library's uses of its images (1). The article's row
+# is read twice: loaded (and locked) for the save, and by django-reversion.
+ADMIN_SAVE_QUERIES = 37
 
 
 @pytest.mark.parametrize("tags", [1, 5])
