@@ -36,8 +36,21 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         from magazine import pagecache
 
-        from .models import Article, Author, Category, Correction, Page, Reference, SiteBlock, SlugRedirect, Tag
+        from .models import (
+            Article,
+            Author,
+            Category,
+            Correction,
+            EditorImage,
+            Page,
+            Reference,
+            SiteBlock,
+            SlugRedirect,
+            Tag,
+        )
 
-        # What readers see: any change to these rows makes every cached public page old.
+        # What readers see: any change to these rows makes every cached public page old. (A library image's alt
+        # text and focal point are read by the pages that show it.)
         pagecache.watch(Article, Author, Category, Correction, Page, Reference, SiteBlock, SlugRedirect, Tag)
+        pagecache.watch(EditorImage)
         pagecache.schedule(Article.objects.next_visibility_change)
