@@ -187,7 +187,7 @@ class StateFilter(admin.SimpleListFilter):
 @admin.register(Article)
 class ArticleAdmin(NeedToKnowAdminMixin, RichTextAdminMixin, CompareVersionAdmin, admin.ModelAdmin):
     form = ArticleAdminForm
-    list_display = ["title", "state_label", "schedule", "status", "category", "author_names", "published_at", "updated_at"]
+    list_display = ["title", "state_label", "schedule", "category", "author_names", "published_at", "updated_at"]
     list_filter = [StateFilter, "status", "category", "featured", "tags"]
     list_select_related = ["category"]
     search_fields = ["title", "standfirst", "slug", "authors__name"]

@@ -296,8 +296,8 @@ class QuoteInline(ReadOnlyAdminMixin, admin.TabularInline):
 class QuoteRequestAdmin(AccessLoggedAdmin):
     form = QuoteRequestForm
     list_display = [
-        "reference", "status", "priority", "assignee", "treatment_label", "destination_names", "country", "age",
-        "overdue", "duplicate_of", "source_article",
+        "reference", "status", "priority", "assignee", "treatment_label", "destination_names", "age", "overdue",
+        "duplicate_of",
     ]  # fmt: skip
     list_filter = ["status", OverdueFilter, "priority", "assignee", "treatment", "destinations", DuplicateFilter]
     list_select_related = ["assignee", "treatment", "source_article", "possible_duplicate_of"]

@@ -1,6 +1,7 @@
 // The media library's focal point: a click on the image (or the arrow keys on it) sets the two number fields,
 // which stay the way to type the point without JavaScript.
 ;(() => {
+const start = () => {
   const picker = document.querySelector(".focal-point-picker")
   const inputX = document.getElementById("id_focal_x")
   const inputY = document.getElementById("id_focal_y")
@@ -45,4 +46,12 @@
   inputX.addEventListener("input", show)
   inputY.addEventListener("input", show)
   show()
+}
+
+// The admin loads its form's scripts in the page's head, before the form.
+if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", start)
+} else {
+  start()
+}
 })()
