@@ -428,6 +428,10 @@ class SlugRedirectAdmin(NeedToKnowAdminMixin, admin.ModelAdmin):
     autocomplete_fields = ["article"]
 
 
+def _article_change_url(article_id):
+    return reverse("admin:articles_article_change", args=[article_id])
+
+
 class EditorImageAdminForm(forms.ModelForm):
     class Meta:
         model = EditorImage
@@ -483,7 +487,10 @@ class EditorImageAdmin(NeedToKnowAdminMixin, admin.ModelAdmin):
     list_per_page = 50
     search_fields = ["original_name", "alt_text", "image"]
     date_hierarchy = "uploaded_at"
-    fields = ["focal_point_picker", "original_name", "alt_text", "focal_x", "focal_y", "all_uses", "url", "size", "uploaded_by", "uploaded_at"]
+    fields = [
+        "focal_point_picker", "original_name", "alt_text", "focal_x", "focal_y", "all_uses", "url", "size",
+        "uploaded_by", "uploaded_at",
+    ]  # fmt: skip
     readonly_fields = ["focal_point_picker", "all_uses", "url", "size", "uploaded_by", "uploaded_at"]
     # Uses shown in the list's column, at most; the image's page lists them all.
     USES_SHOWN = 3
@@ -538,7 +545,7 @@ class EditorImageAdmin(NeedToKnowAdminMixin, admin.ModelAdmin):
             "",
             '<li>{}: <a href="{}">{}</a></li>',
             (
-                (use.get_role_display(), reverse("admin:articles_article_change", args=[use.article_id]), use.article.title)
+                (use.get_role_display(), _article_change_url(use.article_id), use.article.title)
                 for use in shown
             ),
         )
