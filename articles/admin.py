@@ -4,14 +4,14 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.forms.widgets import Media
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse, reverse_lazy
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.timesince import timeuntil
 from reversion_compare.admin import CompareVersionAdmin
 
@@ -27,6 +27,7 @@ from .models import (
     Category,
     Correction,
     EditorImage,
+    ImageUse,
     Page,
     Reference,
     ReviewDueArticle,
@@ -35,6 +36,7 @@ from .models import (
     SlugRedirect,
     Tag,
 )
+from .renditions import rendition_url
 from .review import ReviewForm, review_context
 from .services import (
     Before,
@@ -44,9 +46,14 @@ from .services import (
     publish,
     request_changes,
     save_edit,
+    save_library_image,
     sign_off,
     unpublish,
 )
+
+# The media library's thumbnails and the focal point picker's image, in pixels wide.
+THUMBNAIL_WIDTH = 240
+PICKER_WIDTH = 800
 
 
 class RichTextWidget(CKEditorWidget):
@@ -246,7 +253,7 @@ WORKFLOW_ACTIONS = ("save", "submit", "publish", "unpublish")
 @admin.register(Article)
 class ArticleAdmin(ArticleEditorToolsMixin, NeedToKnowAdminMixin, RichTextAdminMixin, CompareVersionAdmin, admin.ModelAdmin):
     form = ArticleAdminForm
-    list_display = ["title", "state_label", "schedule", "status", "category", "author_names", "published_at", "updated_at"]
+    list_display = ["title", "state_label", "schedule", "category", "author_names", "published_at", "updated_at"]
     list_filter = [StateFilter, "status", "category", "featured", "tags"]
     list_select_related = ["category"]
     search_fields = ["title", "standfirst", "slug", "authors__name"]
@@ -660,20 +667,150 @@ class SlugRedirectAdmin(NeedToKnowAdminMixin, admin.ModelAdmin):
     autocomplete_fields = ["article"]
 
 
+def _article_change_url(article_id):
+    return reverse("admin:articles_article_change", args=[article_id])
+
+
+class EditorImageAdminForm(forms.ModelForm):
+    class Meta:
+        model = EditorImage
+        fields = ["original_name", "alt_text", "focal_x", "focal_y"]
+        widgets = {
+            "alt_text": forms.TextInput(attrs={"size": 60}),
+            # Without JavaScript, the point is typed in; with it, a click on the image fills these.
+            "focal_x": forms.NumberInput(attrs={"step": "0.01", "min": "0", "max": "1"}),
+            "focal_y": forms.NumberInput(attrs={"step": "0.01", "min": "0", "max": "1"}),
+        }
+
+
+class AltTextFilter(admin.SimpleListFilter):
+    title = "alt text"
+    parameter_name = "alt"
+
+    def lookups(self, request, model_admin):
+        return [("missing", "Missing"), ("given", "Given")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "missing":
+            return queryset.filter(alt_text="")
+        if self.value() == "given":
+            return queryset.exclude(alt_text="")
+        return queryset
+
+
+class ImageUseFilter(admin.SimpleListFilter):
+    title = "used"
+    parameter_name = "used"
+
+    def lookups(self, request, model_admin):
+        return [("hero", "As a hero image"), ("body", "In a body"), ("unused", "Not used")]
+
+    def queryset(self, request, queryset):
+        if self.value() in {ImageUse.Role.HERO, ImageUse.Role.BODY}:
+            return queryset.filter(Exists(ImageUse.objects.filter(image=OuterRef("pk"), role=self.value())))
+        if self.value() == "unused":
+            return queryset.exclude(Exists(ImageUse.objects.filter(image=OuterRef("pk"))))
+        return queryset
+
+
 @admin.register(EditorImage)
 class EditorImageAdmin(NeedToKnowAdminMixin, admin.ModelAdmin):
-    list_display = ["thumbnail", "original_name", "width", "height", "uploaded_by", "uploaded_at"]
+    """The media library: the editor's images and the heroes, their alt text, focal point and uses."""
+
+    form = EditorImageAdminForm
+    list_display = ["thumbnail", "name", "has_alt_text", "alt_text", "used_in", "size", "uploaded_at"]
+    list_display_links = ["thumbnail", "name"]
+    list_editable = ["alt_text"]
+    list_filter = [AltTextFilter, ImageUseFilter, "uploaded_at"]
     list_select_related = ["uploaded_by"]
-    readonly_fields = ["thumbnail", "url", "width", "height", "uploaded_by", "uploaded_at"]
-    search_fields = ["original_name"]
+    list_per_page = 50
+    search_fields = ["original_name", "alt_text", "image"]
     date_hierarchy = "uploaded_at"
+    fields = [
+        "focal_point_picker", "original_name", "alt_text", "focal_x", "focal_y", "all_uses", "url", "size",
+        "uploaded_by", "uploaded_at",
+    ]  # fmt: skip
+    readonly_fields = ["focal_point_picker", "all_uses", "url", "size", "uploaded_by", "uploaded_at"]
+    # Uses shown in the list's column, at most; the image's page lists them all.
+    USES_SHOWN = 3
+
+    class Media:
+        js = ["articles/focal-point.js"]
+
+    def get_queryset(self, request):
+        uses = ImageUse.objects.select_related("article").only("image_id", "role", "article__title", "article__id")
+        return super().get_queryset(request).prefetch_related(Prefetch("uses", queryset=uses))
+
+    def get_changelist_formset(self, request, **kwargs):
+        kwargs["widgets"] = {"alt_text": forms.TextInput(attrs={"size": 28, "placeholder": "Describe the image"})}
+        return super().get_changelist_formset(request, **kwargs)
 
     def has_add_permission(self, request):
-        return False  # images arrive through the editor's upload, which checks and re-encodes them
+        return False  # images arrive through the editor's upload and the articles' hero field, which check them
+
+    def save_model(self, request, obj, form, change):
+        save_library_image(image=obj, by=request.user)
 
     @admin.display(description="image")
     def thumbnail(self, obj):
-        return format_html('<img src="{}" alt="" style="max-height:60px;max-width:120px">', obj.image.url)
+        return format_html(
+            '<img class="library-thumbnail" src="{}" alt="{}" loading="lazy">',
+            rendition_url(obj.image.name, THUMBNAIL_WIDTH, "jpeg"),
+            obj.alt_text,
+        )
+
+    @admin.display(description="name", ordering="original_name")
+    def name(self, obj):
+        return str(obj)
+
+    @admin.display(boolean=True, description="alt", ordering="alt_text")
+    def has_alt_text(self, obj):
+        return bool(obj.alt_text)
+
+    @admin.display(description="used in")
+    def used_in(self, obj):
+        return self._uses(obj, limit=self.USES_SHOWN)
+
+    @admin.display(description="used in")
+    def all_uses(self, obj):
+        return self._uses(obj, limit=None)
+
+    def _uses(self, obj, limit):
+        uses = list(obj.uses.all())
+        if not uses:
+            return "Not used"
+        shown = uses[:limit]
+        items = format_html_join(
+            "",
+            '<li>{}: <a href="{}">{}</a></li>',
+            (
+                (use.get_role_display(), _article_change_url(use.article_id), use.article.title)
+                for use in shown
+            ),
+        )
+        more = len(uses) - len(shown)
+        return format_html(
+            '<ul class="library-uses">{}{}</ul>', items, format_html("<li>and {} more</li>", more) if more else ""
+        )
+
+    @admin.display(description="size")
+    def size(self, obj):
+        return f"{obj.width} × {obj.height}"
+
+    @admin.display(description="focal point")
+    def focal_point_picker(self, obj):
+        return format_html(
+            '<div class="focal-point-picker" data-focal-x="{}" data-focal-y="{}">'
+            '<img src="{}" alt="{}" width="{}" height="{}"><span class="focal-point-marker" hidden></span></div>'
+            '<p class="help">Click the part of the image that must stay in view when it is cropped (the cards '
+            "of the article lists show it at 16:9), or type the point below.</p>",
+            obj.focal_x,
+            obj.focal_y,
+            rendition_url(obj.image.name, PICKER_WIDTH, "jpeg"),
+            obj.alt_text,
+            obj.width,
+            obj.height,
+        )
 
     @admin.display(description="URL to use in articles")
     def url(self, obj):

@@ -46,6 +46,7 @@ class ArticlesConfig(AppConfig):
             Author,
             Category,
             Correction,
+            EditorImage,
             Page,
             Reference,
             SearchSynonym,
@@ -54,9 +55,10 @@ class ArticlesConfig(AppConfig):
             Tag,
         )
 
-        # What readers see: any change to these rows makes every cached public page old.
+        # What readers see: any change to these rows makes every cached public page old. (A library image's alt
+        # text and focal point are read by the pages that show it.)
         pagecache.watch(
-            Article, Author, Category, Correction, Page, Reference, SearchSynonym, SiteBlock, SlugRedirect, Tag
+            Article, Author, Category, Correction, EditorImage, Page, Reference, SearchSynonym, SiteBlock, SlugRedirect, Tag
         )
         # The words of titles and names, for correcting misspelt searches.
         for model in (Article, Category, Tag):

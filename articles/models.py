@@ -388,6 +388,10 @@ class Article(models.Model):
             fields = set(kwargs["update_fields"])
             kwargs["update_fields"] = {"version", *fields, *(d for f in fields for d in self.DERIVED_FROM.get(f, ()))}
         super().save(*args, **kwargs)
+        if kwargs.get("update_fields") is None or {"body", "hero_image", "hero_alt"} & set(kwargs["update_fields"]):
+            from .library import record_image_uses  # the library reads bodies with the page helpers, which import models
+
+            record_image_uses(self)
 
     # The fields derive_fields() sets from each field: saved with it when a save names the fields it saves.
     DERIVED_FROM = {
@@ -562,20 +566,74 @@ class SiteBlock(models.Model):
 
 
 class EditorImage(models.Model):
-    """An image uploaded from the rich-text editor, kept re-encoded and stripped of metadata."""
+    """
+    An image of the media library: uploaded from the rich-text editor (kept re-encoded and stripped of
+    metadata), or an article's hero image, entered here when the article is saved (articles/library.py).
+    """
 
     image = models.ImageField(upload_to="editor/%Y/%m/", width_field="width", height_field="height")
     width = models.PositiveIntegerField(editable=False)
     height = models.PositiveIntegerField(editable=False)
-    original_name = models.CharField(max_length=255, blank=True)
+    original_name = models.CharField("name", max_length=255, blank=True)
+    alt_text = models.CharField(
+        "alt text",
+        max_length=250,
+        blank=True,
+        help_text="Describe the image for readers who cannot see it. Shown wherever an article gives the image "
+        "no alt text of its own.",
+    )
+    focal_x = models.FloatField(
+        "focal point, across",
+        default=0.5,
+        validators=[MinValueValidator(0.0), MaxValueValidator(1.0)],
+        help_text="From 0 (left edge) to 1 (right edge). Cropped copies of the image keep this point in view.",
+    )
+    focal_y = models.FloatField(
+        "focal point, down",
+        default=0.5,
+        validators=[MinValueValidator(0.0), MaxValueValidator(1.0)],
+        help_text="From 0 (top edge) to 1 (bottom edge).",
+    )
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, editable=False)
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["-uploaded_at"]
+        ordering = ["-uploaded_at", "-pk"]
+        verbose_name = "image"
+        verbose_name_plural = "media library"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(focal_x__gte=0, focal_x__lte=1, focal_y__gte=0, focal_y__lte=1),
+                name="editorimage_focal_point_in_image",
+                violation_error_message="The focal point must lie within the image (0 to 1 each way).",
+            ),
+        ]
 
     def __str__(self):
-        return self.original_name or self.image.name
+        return self.original_name or self.image.name.rsplit("/", 1)[-1]
+
+    @property
+    def focal_point(self):
+        return (self.focal_x, self.focal_y)
+
+
+class ImageUse(models.Model):
+    """Where an image of the media library appears: recorded whenever an article is saved (articles/library.py)."""
+
+    class Role(models.TextChoices):
+        HERO = "hero", "Hero image"
+        BODY = "body", "Body"
+
+    image = models.ForeignKey(EditorImage, on_delete=models.PROTECT, related_name="uses")
+    article = models.ForeignKey("Article", on_delete=models.CASCADE, related_name="image_uses")
+    role = models.CharField(max_length=4, choices=Role.choices)
+
+    class Meta:
+        ordering = ["role", "article_id"]
+        constraints = [models.UniqueConstraint(fields=["image", "article", "role"], name="one_image_use_per_role")]
+
+    def __str__(self):
+        return f"{self.image} in {self.article_id} ({self.get_role_display()})"
 
 
 class ReviewDueArticle(Article):

@@ -23,7 +23,8 @@ from editing.checks import blocking_problems
 from outbox.models import Email
 from outbox.services import queue_email
 
-from .models import Article, AuditEvent, Author, SlugRedirect
+from .models import Article, AuditEvent, Author, EditorImage, SlugRedirect
+from .renditions import forget_crops
 
 SENT_BACK = "sent back"
 PUBLISH_PERMISSION = "articles.publish_article"
@@ -325,3 +326,16 @@ def unpublish(*, article, by):
         reversion.set_user(by)
         reversion.set_comment("Unpublished (back to draft).")
         record_event(article=article, action=AuditEvent.Action.UNPUBLISHED, user=by)
+
+
+def save_library_image(*, image, by):
+    """
+    Save an editor's change of an image of the media library (alt text, name, focal point). A moved focal point
+    makes new crops: the cached names of the old ones are dropped once the change is committed.
+    """
+    with transaction.atomic():
+        before = EditorImage.objects.filter(pk=image.pk).values_list("focal_x", "focal_y").first()
+        image.save()
+        if before is not None and before != image.focal_point:
+            name, size = image.image.name, (image.width, image.height)
+            transaction.on_commit(lambda: forget_crops(name, size))

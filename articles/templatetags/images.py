@@ -16,7 +16,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from articles.models import EditorImage
-from articles.renditions import WIDTHS, renditions, srcset_widths
+from articles.renditions import CROPS, WIDTHS, cropped_size, renditions, srcset_widths
 
 register = template.Library()
 
@@ -29,13 +29,29 @@ ATTR_RE = re.compile(r'([\w:-]+)(?:="([^"]*)")?')
 
 @register.simple_tag
 def picture(
-    image, *, alt="", width=None, height=None, sizes="100vw", loading="lazy", fetchpriority="", css_class="", widths=""
+    image,
+    *,
+    alt="",
+    width=None,
+    height=None,
+    sizes="100vw",
+    loading="lazy",
+    fetchpriority="",
+    css_class="",
+    widths="",
+    crop="",
 ):
     """``{% picture article.hero_image alt=article.hero_alt width=article.hero_width height=article.hero_height
-    sizes="100vw" %}``; ``widths="160 320"`` replaces the default widths. Nothing for an empty field."""
+    sizes="100vw" %}``; ``widths="160 320"`` replaces the default widths; ``crop="16:9"`` (a shape of
+    ``articles.renditions.CROPS``) serves crops that keep the image's focal point. Nothing for an empty field."""
     name = getattr(image, "name", image)
     if not name:
         return ""
+    if crop:
+        if crop not in CROPS:
+            raise ValueError(f"Unknown crop {crop!r}: one of {', '.join(CROPS)}.")
+        if widths:
+            raise ValueError("A crop is offered at the default widths, whose cached names forget_crops() drops.")
     return picture_html(
         name,
         alt=alt,
@@ -46,6 +62,7 @@ def picture(
         fetchpriority=fetchpriority,
         css_class=css_class,
         widths=[int(w) for w in str(widths).replace(",", " ").split()] or WIDTHS,
+        crop=crop or None,
     )
 
 
@@ -58,8 +75,10 @@ def responsive_body(body):
         return mark_safe(body)  # nosec B308 B703  # the body is sanitised (nh3) on save
     names = {_media_name(src) for src in sources} - {None}
     # One query for the whole body, only when it shows images of our own.
-    rows = EditorImage.objects.filter(image__in=names).values_list("image", "width", "height") if names else []
-    sizes = {name: (width, height) for name, width, height in rows}
+    rows = EditorImage.objects.filter(image__in=names).values_list("image", "width", "height", "alt_text") if names else []
+    sizes = {name: (width, height) for name, width, height, _ in rows}
+    # The media library's alt text stands in for an image the article gives none.
+    library_alts = {name: alt for name, _, _, alt in rows}
 
     def replace(match):
         attrs = _attributes(match.group(1))
@@ -74,7 +93,7 @@ def responsive_body(body):
             width, height = original_width, original_height
         return picture_html(
             name,
-            alt=attrs.get("alt"),
+            alt=attrs.get("alt") or library_alts[name] or attrs.get("alt"),
             width=width,
             height=height,
             original_width=original_width,
@@ -99,10 +118,17 @@ def picture_html(
     css_class="",
     title=None,
     widths=WIDTHS,
+    crop=None,
 ):
-    """The ``<picture>`` for the stored image ``name``; a plain ``<img>`` of the original when its width is
-    unknown or it cannot be read, since a srcset would then promise sizes it does not have."""
+    """The ``<picture>`` for the stored image ``name`` (its ``crop`` of ``CROPS``, or the whole image); a plain
+    ``<img>`` of the original when its width is unknown or it cannot be read, since a srcset would then promise
+    sizes it does not have."""
     width, height, original_width = _int(width), _int(height), _int(original_width) or _int(width)
+    if crop and width and height:
+        # The crop's size: what the renditions measure (the page's CSS shows the original, should they fail, in
+        # the same shape).
+        width, height = cropped_size((width, height), crop)
+        original_width = width
     img = {
         "class": css_class or None,
         "src": default_storage.url(name),
@@ -119,7 +145,7 @@ def picture_html(
     if not (original_width and height):
         return format_html("<img{}>", _render_attributes(img))
     candidates = srcset_widths(original_width, widths)
-    found = renditions(name, candidates)
+    found = renditions(name, candidates, crop=crop)
     if not all(found.values()):
         return format_html("<img{}>", _render_attributes(img))
 

@@ -257,9 +257,9 @@ def test_changelist_counts_down_to_scheduled_publication_and_expiry(client, edit
 # version's tags, authors, references and corrections (4), the many-to-many values set (2), the admin log (1),
 # two savepoints released (2), and the revision (3); what readers read (its references and corrections), before
 # the edit (2: an article saved outside the admin has no fingerprint yet) and after it (2), and its new
-# fingerprint (1), and the editor's autosave of the form deleted (1). The article's row is read twice: loaded
-# (and locked) for the save, and by django-reversion.
-ADMIN_SAVE_QUERIES = 39
+# fingerprint (1), the editor's autosave of the form deleted (1), and the media library's uses of its images (1).
+# The article's row is read twice: loaded (and locked) for the save, and by django-reversion.
+ADMIN_SAVE_QUERIES = 40
 
 
 @pytest.mark.parametrize("tags", [1, 5])

@@ -183,7 +183,7 @@ def test_an_article_without_hero_shows_no_image(client):
     assert "<picture>" not in html and "<img" not in html
 
 
-def test_cards_show_lazy_responsive_pictures(client):
+def test_cards_show_lazy_responsive_16_9_crops(client):
     article_with_hero(featured=True)
     article_with_hero()
     html = client.get(reverse("articles:home")).content.decode()
@@ -191,8 +191,10 @@ def test_cards_show_lazy_responsive_pictures(client):
     assert len(cards) == 2
     for card in cards:
         assert 'sizes="(min-width: 72rem) 22rem, (min-width: 40rem) 45vw, 100vw"' in card
-        assert 'width="2000" height="1000" loading="lazy" decoding="async"' in card
+        # The 2000 x 1000 hero cropped to 16:9 (1778 x 1000), the shape the card shows.
+        assert 'width="1778" height="1000" loading="lazy" decoding="async"' in card
         assert "fetchpriority" not in card
+        assert re.search(r"/480-16x9-500-500\.webp 480w", card)
 
 
 def test_author_photo_is_a_small_lazy_picture(client):
