@@ -393,8 +393,10 @@ class TagAdmin(NeedToKnowAdminMixin, admin.ModelAdmin):
 @admin.register(Author)
 class AuthorAdmin(NeedToKnowAdminMixin, admin.ModelAdmin):
     form = AuthorAdminForm
-    list_display = ["name", "credentials", "user"]
+    list_display = ["name", "credentials", "role", "user"]
     list_select_related = ["user"]
+    fields = ["name", "slug", "credentials", "role", "photo", "bio", "profile_url", "user"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name", "credentials"]
     autocomplete_fields = ["user"]
