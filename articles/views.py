@@ -141,6 +141,7 @@ class TagView(FilteredListView):
 class SearchView(ListView):
     template_name = "articles/search.html"
     paginate_by = 10
+    canonical_params = ("q", "page")  # the canonical address of a results page (articles/templatetags/magazine.py)
 
     def get_queryset(self):
         self.query = self.request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]

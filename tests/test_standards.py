@@ -253,3 +253,20 @@ def test_every_font_size_is_a_step_of_the_type_scale():
             assert not sizes, f"{selector}: {declaration} (use a --step property)"
             if "var(" in declaration:
                 assert set(re.findall(r"var\((--[\w-]+)\)", declaration)) <= steps, selector
+
+
+def test_the_canonical_link_of_search_results_keeps_the_words_searched_for(client):
+    make_article(title="Stem cells")
+    html = html_of(client, "/search/?q=stem+cells&utm_medium=mail")
+    assert '<link rel="canonical" href="http://testserver/search/?q=stem+cells">' in html
+
+
+def test_the_footer_links_to_the_about_contact_and_privacy_pages(client):
+    pages = [
+        Page.objects.create(slug=slug, title=title, summary=f"{title}.", body=f"<p>{title}</p>")
+        for slug, title in (("about", "About us"), ("contact", "Contact us"), ("privacy", "Privacy notice"))
+    ]
+    footer = html_of(client, "/").split('<footer class="site-footer">')[1]
+    for page in pages:
+        assert f'<a href="{page.get_absolute_url()}">{page.title}</a>' in footer
+    assert '<a href="/pages/privacy/">Privacy notice</a>' in footer
