@@ -215,3 +215,11 @@ def test_share_links_are_plain_links_with_the_address_encoded(client):
         assert any(address in value for value in values), link
         assert address not in urlsplit(link).query  # encoded, not raw
     assert "<script" not in share and "<iframe" not in share
+
+
+def test_author_page_shows_the_role_and_the_professional_profile(client):
+    author = make_author(name="Dr Ana Ruiz", role="Medical reviewer", profile_url="https://orcid.org/0000-0001-2345-6789")
+    make_article(authors=[author])
+    html = client.get(author.get_absolute_url()).content.decode()
+    assert '<p class="author-role">Medical reviewer</p>' in html
+    assert '<a href="https://orcid.org/0000-0001-2345-6789" rel="noopener me">Professional profile</a>' in html
