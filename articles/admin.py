@@ -127,12 +127,20 @@ class ArticleAdminForm(ImageUploadMixin, forms.ModelForm):
                 self.add_error("status", refusal)
 
 
+def https_url_fields(db_field, **kwargs):
+    """Form fields of a model form where an address typed without its scheme means https (as Django 6 will)."""
+    if isinstance(db_field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return db_field.formfield(**kwargs)
+
+
 class AuthorAdminForm(ImageUploadMixin, forms.ModelForm):
     image_fields = ("photo",)
 
     class Meta:
         model = Author
         fields = "__all__"
+        formfield_callback = https_url_fields
 
 
 class ReferenceInline(admin.TabularInline):
