@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test test-browser venv check clean serve bench
+.PHONY: run test test-browser validators venv check clean serve bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,10 +45,15 @@ run: venv
 test: venv
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-## Run only the browser tests (headless Debian Chromium, installed with apt-get when missing and allowed).
-test-browser: venv
+## Run only the browser tests (headless Debian Chromium, installed with apt-get when missing and allowed), with axe
+## and the HTML checker (npm packages, installed into .ci/validators when missing).
+test-browser: venv validators
 	@command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || bash .ci/install-chromium
 	$(BIN)/python -m pytest -m browser $(PYTEST_ARGS)
+
+## The W3C Nu HTML checker (vnu-jar, run with Java) and axe-core, for tests/test_html_validity.py and the browser tests
+validators:
+	bash .ci/install-validators
 
 ## Checks CI runs besides the tests
 check: venv

@@ -196,12 +196,20 @@ class ArticleAdminForm(ImageUploadMixin, forms.ModelForm):
         return changed
 
 
+def https_url_fields(db_field, **kwargs):
+    """Form fields of a model form where an address typed without its scheme means https (as Django 6 will)."""
+    if isinstance(db_field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return db_field.formfield(**kwargs)
+
+
 class AuthorAdminForm(ImageUploadMixin, forms.ModelForm):
     image_fields = ("photo",)
 
     class Meta:
         model = Author
         fields = "__all__"
+        formfield_callback = https_url_fields
 
 
 class ReferenceInline(admin.TabularInline):
@@ -630,8 +638,10 @@ class TagAdmin(NeedToKnowAdminMixin, admin.ModelAdmin):
 @admin.register(Author)
 class AuthorAdmin(NeedToKnowAdminMixin, admin.ModelAdmin):
     form = AuthorAdminForm
-    list_display = ["name", "credentials", "user"]
+    list_display = ["name", "credentials", "role", "user"]
     list_select_related = ["user"]
+    fields = ["name", "slug", "credentials", "role", "photo", "bio", "profile_url", "user"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name", "credentials"]
     autocomplete_fields = ["user"]

@@ -31,8 +31,8 @@ from .models import Article
 RELATED_COUNT = 3
 # The relations the page shows, as prefetch_related() and the page (its template and structured data) know them.
 RELATION_NAMES = ("authors", "tags", "references", "corrections")
-# What a list of related articles shows of each.
-RELATED_FIELDS = ("title", "slug", "published_at", "category")
+# What a list of related articles shows of each: its card's image, section, title and date.
+RELATED_FIELDS = ("title", "slug", "published_at", "category", "hero_image", "hero_width", "hero_height", "hero_alt")
 # The article of the outer query, as related_to() takes it in a subquery.
 OUTER_ARTICLE = SimpleNamespace(pk=OuterRef("pk"), category_id=OuterRef("category_id"))
 

@@ -3,13 +3,21 @@
 from jinja2.ext import Extension
 
 from .templatetags.images import picture, responsive_body
-from .templatetags.magazine import json_ld
+from .typography import smarten
+from .templatetags.magazine import canonical_url, description, iso_datetime, json_ld
 
 
 class ArticleHelpers(Extension):
-    """``picture(...)``, ``|responsive_body`` and ``|json_ld``: the same functions as the template tag libraries."""
+    """``picture(...)``, ``canonical(request)``, ``|responsive_body``, ``|json_ld``, ``|iso_datetime``, ``|description`` and ``|smarten``: the same functions
+    as the template tag libraries."""
 
     def __init__(self, environment):
         super().__init__(environment)
-        environment.globals["picture"] = picture
-        environment.filters.update(json_ld=json_ld, responsive_body=responsive_body)
+        environment.globals.update(picture=picture, canonical=canonical_url)
+        environment.filters.update(
+            description=description,
+            iso_datetime=iso_datetime,
+            json_ld=json_ld,
+            responsive_body=responsive_body,
+            smarten=smarten,
+        )

@@ -18,6 +18,7 @@ from django.utils.text import slugify
 from magazine.links import cached_reverse
 
 from .sanitize import add_heading_anchors, clean_html, plain_text
+from .text import cut_at_word
 
 WORDS_PER_MINUTE = 230
 REVIEW_WARNING_DAYS = 30
@@ -112,7 +113,18 @@ class Author(models.Model):
     credentials = models.CharField(
         max_length=120, blank=True, help_text='Qualifications shown after the name, e.g. "MD, neurologist".'
     )
-    bio = models.TextField(blank=True, help_text="A short biography in plain text.")
+    role = models.CharField(
+        max_length=120, blank=True, help_text='What they do for the magazine, e.g. "Senior health writer" or "Medical reviewer".'
+    )
+    bio = models.TextField(
+        blank=True, help_text="A short biography in plain text, shown in the author box under their articles."
+    )
+    profile_url = models.URLField(
+        "profile URL",
+        max_length=300,
+        blank=True,
+        help_text="Optional: a public professional profile (ORCID, a hospital's staff page, LinkedIn).",
+    )
     photo = models.ImageField(upload_to="authors/", blank=True, width_field="photo_width", height_field="photo_height")
     photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
@@ -227,7 +239,11 @@ class Article(models.Model):
     standfirst = models.TextField(
         max_length=400, help_text="The summary under the title, also used in lists and feeds (at most 400 characters)."
     )
-    body = models.TextField(blank=True, help_text="Use “Heading 2” for sections: they make the table of contents.")
+    body = models.TextField(
+        blank=True,
+        help_text="Use “Heading 2” for sections: they make the table of contents. Cite a reference with its number "
+        "in square brackets, e.g. [1], [2, 3] or [2–4]: it becomes a link to the reference.",
+    )
     hero_image = models.ImageField(
         upload_to="articles/hero/%Y/%m/", blank=True, width_field="hero_width", height_field="hero_height"
     )
@@ -496,7 +512,7 @@ class Article(models.Model):
 
     @property
     def meta_description(self):
-        return self.seo_description or self.standfirst[:160]
+        return self.seo_description or cut_at_word(self.standfirst)
 
 
 class Reference(models.Model):

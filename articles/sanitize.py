@@ -38,7 +38,10 @@ TAG_RE = re.compile(r"<[^>]*>")
 RESERVED_IDS = {
     "main", "article-title", "toc-heading", "references-heading", "disclaimer-heading",
     "promo-heading", "quote-cta-heading", "featured-heading", "latest-heading",
+    "authors-heading", "share-heading", "related-heading", "site-menu",
 }  # fmt: skip
+# Ids the article page gives its references and citations (articles/citations.py).
+RESERVED_ID_PREFIXES = ("ref-", "cite-")
 
 
 def clean_html(value):
@@ -67,6 +70,8 @@ def add_heading_anchors(value):
 
     def anchor(match):
         base = slugify(html.unescape(strip_tags(match.group(1))))[:60] or "section"
+        if base.startswith(RESERVED_ID_PREFIXES):
+            base = f"section-{base}"
         slug, n = base, 2
         while slug in used:
             slug, n = f"{base}-{n}", n + 1

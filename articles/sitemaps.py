@@ -1,5 +1,6 @@
 """
-The sitemap of published articles, categories and authors, and the robots.txt that points to it.
+The sitemap of the home page, the archive, published articles, the categories, tags and authors that have some,
+the site's pages, and the robots.txt that points to it.
 
 ``/sitemap.xml`` is a sitemap index: it lists one file per section, and the article section in files of
 ``ArticleSitemap.limit`` URLs (``/sitemap-articles.xml?p=2``), so every article is listed however large
@@ -14,9 +15,11 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views.decorators.http import require_safe
 
-from .models import Article, Author, Category
+from .models import Article, Author, Category, Page, Tag
 
-ROBOTS_DISALLOW = ["/admin/", "/quote/", "/editor/"]
+# The quote form and the patients' quote pages are not disallowed: they say "noindex" themselves, which a crawler
+# reads only if it may fetch them (a disallowed page can still be indexed from links to it, without its content).
+ROBOTS_DISALLOW = ["/admin/", "/editor/"]
 
 
 def published_changes(group_by):
@@ -83,7 +86,52 @@ class AuthorSitemap(LatestChangeSitemap):
     group_by = "authors"
 
 
-SITEMAPS = {"articles": ArticleSitemap, "categories": CategorySitemap, "authors": AuthorSitemap}
+class TagSitemap(LatestChangeSitemap):
+    model = Tag
+    group_by = "tags"
+
+
+class SectionSitemap(Sitemap):
+    """The home page and the archive: they change whenever a published article does."""
+
+    def items(self):
+        return ["articles:home", "articles:archive"]
+
+    def location(self, name):
+        return reverse(name)
+
+    @cached_property
+    def latest(self):
+        return Article.objects.published().aggregate(changed=Max(Greatest("updated_at", "published_at")))["changed"]
+
+    def lastmod(self, name):
+        return self.latest
+
+    def get_latest_lastmod(self):
+        return self.latest
+
+
+class PageSitemap(Sitemap):
+    """The site's standing pages (about, contact, the privacy notice, the editorial policy…)."""
+
+    def items(self):
+        return Page.objects.only("slug", "updated_at").order_by("pk")
+
+    def lastmod(self, page):
+        return page.updated_at
+
+    def get_latest_lastmod(self):
+        return Page.objects.aggregate(changed=Max("updated_at"))["changed"]
+
+
+SITEMAPS = {
+    "sections": SectionSitemap,
+    "articles": ArticleSitemap,
+    "categories": CategorySitemap,
+    "tags": TagSitemap,
+    "authors": AuthorSitemap,
+    "pages": PageSitemap,
+}
 
 
 @require_safe

@@ -4,11 +4,17 @@ from django.conf import settings
 
 from magazine.links import cached_reverse
 
+from .templatetags.magazine import iso_datetime
+
 
 def _person(author, site):
     person = {"@type": "Person", "name": author.name, "url": site + author.get_absolute_url()}
     if author.credentials:
         person["hasCredential"] = {"@type": "EducationalOccupationalCredential", "name": author.credentials}
+    if author.role:
+        person["jobTitle"] = author.role
+    if author.profile_url:
+        person["sameAs"] = author.profile_url
     return person
 
 
@@ -25,25 +31,33 @@ def article_json_ld(article, request, relations):
     # The site's own addresses: reversed paths, already URIs, after the request's scheme and host.
     site = request.build_absolute_uri("/")[:-1]
     url = site + article.get_absolute_url()
+    # A page reviewed by a clinician is a medical page; other pieces are plain articles.
+    medical = bool(article.medical_reviewer_id)
     data = {
         "@context": "https://schema.org",
-        # A page reviewed by a clinician is a medical page; other pieces are plain articles.
-        "@type": "MedicalWebPage" if article.medical_reviewer_id else "Article",
+        "@type": "MedicalWebPage" if medical else "Article",
         "headline": article.title[:110],
         "name": article.title,
         "description": article.meta_description,
         "url": url,
         "mainEntityOfPage": url,
         "inLanguage": "en",
-        "datePublished": article.published_at.isoformat() if article.published_at else None,
-        "dateModified": article.modified_at.isoformat(),
+        "datePublished": iso_datetime(article.published_at) or None,
+        "dateModified": iso_datetime(article.modified_at),
         "author": [_person(author, site) for author in relations["authors"]],
         "publisher": {
             "@type": "Organization",
             "name": settings.MAGAZINE_NAME,
             "url": site + cached_reverse("articles:home"),
         },
-        "articleSection": article.category.name,
+        # The category's page holds the article: a property of every CreativeWork, where ``articleSection`` is
+        # one of Article's only (a MedicalWebPage is a WebPage, not an Article).
+        "isPartOf": {
+            "@type": "CollectionPage",
+            "name": article.category.name,
+            "url": site + article.category.get_absolute_url(),
+        },
+        "articleSection": None if medical else article.category.name,
         "keywords": [tag.name for tag in relations["tags"]],
         "citation": [_citation(reference) for reference in relations["references"]],
     }

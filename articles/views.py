@@ -15,11 +15,13 @@ from django.views.generic import DetailView, ListView
 
 from magazine.pagecache import cached_count, public_page
 
+from .citations import link_citations
 from .article_page import RELATED_COUNT, RELATION_NAMES, published_article, with_page_data
 from .forms import SearchForm
 from .images import process_image
 from .models import Article, Author, Category, EditorImage, Page, SlugRedirect, Tag
 from .search import search_articles, search_terms, snippet
+from .sharing import share_links
 from .structured_data import article_json_ld
 
 logger = logging.getLogger(__name__)
@@ -140,6 +142,7 @@ class TagView(FilteredListView):
 class SearchView(ListView):
     template_name = "articles/search.html"
     paginate_by = 10
+    canonical_params = ("q", "page")  # the canonical address of a results page (articles/templatetags/magazine.py)
 
     def get_queryset(self):
         self.form = SearchForm(self.request.GET)
@@ -213,8 +216,16 @@ class ArticleDetailView(DetailView):
         # Each relation read once, for the page and its structured data.
         relations = {name: list(getattr(article, name).all()) for name in RELATION_NAMES}
         json_ld = article_json_ld(article, self.request, relations)
+        body, cited = link_citations(article.body, len(relations["references"]))
         return super().get_context_data(
-            related=article.related_articles, json_ld=json_ld, canonical_url=json_ld["url"], **relations, **kwargs
+            related=article.related_articles,
+            json_ld=json_ld,
+            canonical_url=json_ld["url"],
+            body=body,
+            cited=cited,
+            share_links=share_links(json_ld["url"], article.title),
+            **relations,
+            **kwargs,
         )
 
     def render_to_response(self, context, **response_kwargs):

@@ -55,7 +55,8 @@ def test_text_from_editors_and_readers_is_escaped(client):
     )
     html = client.get(article.get_absolute_url()).content.decode()
     assert "<script>alert" not in html and "<img src=x" not in html and "<b>Dr Bold" not in html
-    assert '<h1 id="article-title">&lt;script&gt;alert(&#34;title&#34;)&lt;/script&gt;</h1>' in html
+    # Escaped, then typeset (curly quotes).
+    assert '<h1 id="article-title">&lt;script&gt;alert(“title”)&lt;/script&gt;</h1>' in html
     assert "MD &amp; &lt;i&gt;PhD&lt;/i&gt;" in html
     search = client.get("/search/", {"q": '"><script>alert(1)</script>'}).content.decode()
     assert "<script>alert(1)" not in search and 'value="&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"' in search

@@ -78,6 +78,7 @@ AUTHORS = [
         "name": "Clara Whitfield",
         "slug": "clara-whitfield",
         "credentials": "Health journalist",
+        "role": "Senior health writer",
         "bio": "Clara has reported on health systems and patients' rights for more than twelve years, first for a "
         "regional daily and then as a freelance writer. She covers the costs, logistics and aftercare of "
         "treatment abroad.",
@@ -87,6 +88,7 @@ AUTHORS = [
         "name": "Tomás Reyes",
         "slug": "tomas-reyes",
         "credentials": "MSc, science writer",
+        "role": "Research and evidence writer",
         "bio": "Tomás holds a master's degree in science communication and writes about clinical research, "
         "regenerative medicine and how to read the evidence behind new treatments.",
         "colour": "#115e59",
@@ -95,6 +97,7 @@ AUTHORS = [
         "name": "Miriam Castell",
         "slug": "miriam-castell",
         "credentials": "MD, consultant in internal medicine",
+        "role": "Medical reviewer",
         "bio": "Dr Castell is a hospital physician with fifteen years' experience in acute and general medicine. "
         "She reviews our medical articles for accuracy, balance and safety.",
         "colour": "#1e40af",
@@ -474,6 +477,52 @@ PAGES = [
             "risks and uncertainty are described fairly.</li><li>That nothing reads as a promise of a cure.</li></ul>"
             "<h2>Keeping articles current</h2><p>Medical articles are reviewed again at least once a year, and "
             "sooner when guidance changes.</p>"
+        ),
+    },
+    {
+        "slug": "about",
+        "title": "About us",
+        "summary": "Who we are, what we cover and how an independent magazine about treatment abroad is paid for.",
+        "position": 0,
+        "body": (
+            "<p>Medical Tourism Magazine helps patients and their families decide, calmly and with evidence, whether "
+            "treatment in another country is right for them, and how to do it safely if it is.</p>"
+            "<h2>What we cover</h2><p>We write about treatments people travel for, from knee replacements and heart "
+            "surgery to dental implants, and about the experimental therapies some clinics sell before the evidence "
+            "is in. Our patient guides cover the practical side: choosing and checking a provider, travelling after "
+            "surgery, bringing your medical records home and planning aftercare with your own doctors.</p>"
+            "<h2>Who we are</h2><p>A small team of health journalists and science writers, working with practising "
+            "clinicians who review every medical article before it is published. Each article names its authors and "
+            "its medical reviewer, with their qualifications, and the date of the last review.</p>"
+            "<h2>How we are paid for</h2><p>The magazine is free to read. It is funded by the free quote service: when "
+            "a patient asks for a quote, our triage team compares offers from accredited hospitals, which pay us a "
+            "fee only if the patient chooses them. Hospitals cannot pay for articles or influence what we write, and "
+            "a request for a quote never commits you to anything.</p>"
+            "<h2>Not medical advice</h2><p>What we publish is information, not a diagnosis or a treatment plan. Talk "
+            "to your own doctor before deciding on any treatment, at home or abroad.</p>"
+        ),
+    },
+    {
+        "slug": "contact",
+        "title": "Contact us",
+        "summary": "How to reach the editors, report an error, ask about a quote or make a request about your data.",
+        "position": 5,
+        "body": (
+            "<p>We read every message and answer within two working days. Please do not send medical records or "
+            "details of your health by e-mail.</p>"
+            "<h2>The editors</h2><p>For questions about an article, suggestions for a story or to report an error: "
+            "<a href=\"mailto:editors@medical-tourism-magazine.example\">editors@medical-tourism-magazine.example</a>. "
+            "Corrections are made in the article itself, with a note saying what changed and when.</p>"
+            "<h2>Your quote request</h2><p>To ask for a free treatment quote, use the <a href=\"/quote/\">quote "
+            "form</a>: it reaches our triage team securely. If you have already sent one, reply to the e-mail we "
+            "sent you and quote your reference (it looks like MT-2026-7K3QPX).</p>"
+            "<h2>Your data</h2><p>To see, correct or erase what we hold about you, write to "
+            "<a href=\"mailto:privacy@medical-tourism-magazine.example\">privacy@medical-tourism-magazine.example</a>. "
+            "Our privacy notice explains what we keep and for how long.</p>"
+            "<h2>Press and partnerships</h2><p><a href=\"mailto:press@medical-tourism-magazine.example\">"
+            "press@medical-tourism-magazine.example</a>. We do not accept paid articles.</p>"
+            "<h2>In an emergency</h2><p>We cannot give medical advice. If you are unwell, contact your doctor or the "
+            "emergency services of the country you are in.</p>"
         ),
     },
     {

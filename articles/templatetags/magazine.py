@@ -1,8 +1,13 @@
+import datetime
 import json
+from urllib.parse import urlencode
 
 from django import template
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+
+from articles.text import cut_at_word
 
 register = template.Library()
 
@@ -19,3 +24,42 @@ def json_ld(data):
         .replace("&", "\\u0026")
     )
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))  # nosec B308 B703  # <, >, & escaped
+
+
+@register.filter
+def iso_datetime(value):
+    """The ``datetime`` attribute of a ``<time>``: a date as ``2026-05-04``, a moment to the second with its offset
+    (``2026-05-04T09:30:00+02:00``, in the current time zone; no microseconds, which the HTML standard refuses)."""
+    if value in (None, ""):
+        return ""
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.replace(microsecond=0).isoformat()
+    return value.isoformat()
+
+
+@register.filter
+def description(value):
+    """A meta description: one line, cut after a whole word (articles/text.py)."""
+    return cut_at_word(str(value or ""))
+
+
+# Of a page's query string, only what makes another page: the page number (and what a view names in
+# ``canonical_params``, such as the search's words). Tracking parameters (utm_…, fbclid) never make an address.
+CANONICAL_PARAMS = ("page",)
+
+
+def canonical_url(request):
+    """The page's canonical address: scheme, host and path, with ``page`` only past the first page."""
+    view_class = getattr(getattr(request.resolver_match, "func", None), "view_class", None)
+    names = getattr(view_class, "canonical_params", CANONICAL_PARAMS)
+    params = []
+    for name in names:
+        value = request.GET.get(name, "").strip()
+        if name == "page" and (not value.isdigit() or int(value) <= 1):
+            continue
+        if value:
+            params.append((name, value))
+    query = f"?{urlencode(params)}" if params else ""
+    return request.build_absolute_uri(request.path) + query

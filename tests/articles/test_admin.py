@@ -277,3 +277,42 @@ def test_an_admin_save_runs_a_known_number_of_queries(client, editor, django_ass
     assert len(article_reads) == 2
     article.refresh_from_db()
     assert article.title == "Edited title"
+
+
+AUTHOR_ADD = reverse("admin:articles_author_add")
+
+
+def test_editor_adds_an_author_with_role_bio_and_profile_for_the_author_box(client, editor):
+    client.force_login(editor)
+    form = client.get(AUTHOR_ADD).content.decode()
+    assert 'name="role"' in form and 'name="profile_url"' in form and 'name="bio"' in form
+    response = client.post(
+        AUTHOR_ADD,
+        {
+            "name": "Dr Lena Ortiz",
+            "slug": "lena-ortiz",
+            "credentials": "MD, cardiologist",
+            "role": "Medical reviewer",
+            "bio": "Dr Ortiz reviews our cardiology articles.",
+            "profile_url": "orcid.org/0000-0002-1825-0097",
+        },
+    )
+    assert response.status_code == 302
+    from articles.models import Author
+
+    author = Author.objects.get(slug="lena-ortiz")
+    assert author.role == "Medical reviewer" and author.profile_url == "https://orcid.org/0000-0002-1825-0097"
+
+
+def test_a_bad_profile_address_is_refused_and_what_was_typed_stays(client, editor):
+    client.force_login(editor)
+    response = client.post(AUTHOR_ADD, {"name": "Sam", "slug": "sam", "role": "Writer", "profile_url": "not a url"})
+    html = response.content.decode()
+    assert response.status_code == 200 and "Enter a valid URL." in html
+    assert 'value="Writer"' in html
+
+
+def test_reviewers_and_triage_cannot_add_authors(client, reviewer, triage):
+    for user in (reviewer, triage):
+        client.force_login(user)
+        assert client.get(AUTHOR_ADD).status_code == 403

@@ -143,5 +143,36 @@ def test_loads_the_trust_pages_once():
     Page.objects.filter(slug="editorial-policy").update(title="Our editorial policy")
     call_command("load_demo_content", stdout=io.StringIO())
     assert set(Page.objects.values_list("title", flat=True)) == {
-        "Our editorial policy", "About our medical review", "Privacy notice",
-    }  # fmt: skip
+        "Our editorial policy",
+        "About our medical review",
+        "About us",
+        "Contact us",
+        "Privacy notice",
+    }
+
+
+def test_loads_about_and_contact_pages_linked_in_the_footer(client):
+    from articles.models import Page
+
+    call_command("load_demo_content", stdout=io.StringIO())
+    call_command("load_demo_content", stdout=io.StringIO())
+    about, contact = Page.objects.get(slug="about"), Page.objects.get(slug="contact")
+    assert Page.objects.filter(slug__in=["about", "contact"]).count() == 2
+    assert "How we are paid for" in about.body and "Not medical advice" in about.body
+    assert "mailto:editors@" in contact.body and 'href="/quote/"' in contact.body
+    footer = client.get("/").content.decode().split('<footer class="site-footer">')[1]
+    assert f'<a href="{about.get_absolute_url()}">About us</a>' in footer
+    assert f'<a href="{contact.get_absolute_url()}">Contact us</a>' in footer
+    assert client.get(contact.get_absolute_url()).status_code == 200
+
+
+def test_demo_authors_get_their_role_once_and_keep_an_editors_change():
+    from articles.models import Author
+
+    call_command("load_demo_content", stdout=io.StringIO())
+    assert Author.objects.get(slug="clara-whitfield").role == "Senior health writer"
+    Author.objects.filter(slug="clara-whitfield").update(role="Deputy editor")
+    Author.objects.filter(slug="tomas-reyes").update(role="")
+    call_command("load_demo_content", stdout=io.StringIO())
+    assert Author.objects.get(slug="clara-whitfield").role == "Deputy editor"
+    assert Author.objects.get(slug="tomas-reyes").role == "Research and evidence writer"

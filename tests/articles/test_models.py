@@ -110,9 +110,10 @@ def test_the_migration_counts_the_reading_time_of_articles_saved_before(monkeypa
 
 
 def test_seo_fields_fall_back_to_title_and_standfirst():
-    article = make_article(title="A title", standfirst="x" * 300)
+    article = make_article(title="A title", standfirst="Stem cells " * 30)
     assert article.meta_title == "A title"
-    assert article.meta_description == "x" * 160
+    # Cut after a whole word, within 160 characters.
+    assert article.meta_description == ("Stem cells " * 14) + "Stem…"
     article.seo_title, article.seo_description = "SEO", "Desc"
     assert (article.meta_title, article.meta_description) == ("SEO", "Desc")
 

@@ -183,7 +183,7 @@ def test_an_article_without_hero_shows_no_image(client):
     assert "<picture>" not in html and "<img" not in html
 
 
-def test_cards_show_lazy_responsive_16_9_crops(client):
+def test_cards_show_16_9_crops_lazy_but_the_first(client):
     article_with_hero(featured=True)
     article_with_hero()
     html = client.get(reverse("articles:home")).content.decode()
@@ -192,9 +192,11 @@ def test_cards_show_lazy_responsive_16_9_crops(client):
     for card in cards:
         assert 'sizes="(min-width: 72rem) 22rem, (min-width: 40rem) 45vw, 100vw"' in card
         # The 2000 x 1000 hero cropped to 16:9 (1778 x 1000), the shape the card shows.
-        assert 'width="1778" height="1000" loading="lazy" decoding="async"' in card
-        assert "fetchpriority" not in card
         assert re.search(r"/480-16x9-500-500\.webp 480w", card)
+    # The first card's picture is the page's largest contentful paint: loaded at once, first.
+    assert 'width="1778" height="1000" loading="eager" decoding="async" fetchpriority="high"' in cards[0]
+    assert 'width="1778" height="1000" loading="lazy" decoding="async"' in cards[1]
+    assert "fetchpriority" not in cards[1]
 
 
 def test_author_photo_is_a_small_lazy_picture(client):

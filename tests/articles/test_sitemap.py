@@ -4,9 +4,9 @@ from xml.etree import ElementTree
 import pytest
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, Page
 from articles.sitemaps import ArticleSitemap
-from tests.conftest import make_article, make_author, make_category
+from tests.conftest import make_article, make_author, make_category, make_tag
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +66,30 @@ def test_sitemap_lists_published_articles_their_categories_and_authors_with_last
     article = make_article(category=category, authors=[author])
     urls = sitemap(client)
     today = timezone.localdate().isoformat()
-    assert urls == {absolute(article): today, absolute(category): today, absolute(author): today}
+    assert urls == {
+        "http://testserver/": today,
+        "http://testserver/articles/": today,
+        absolute(article): today,
+        absolute(category): today,
+        absolute(author): today,
+    }
+
+
+def test_sitemap_lists_the_site_pages_and_the_tags_and_authors_with_published_articles(client):
+    tag, lonely_tag, draft_tag = make_tag(name="Stroke"), make_tag(name="Unused"), make_tag(name="Draft only")
+    writer, reviewer_only, draft_writer = make_author(), make_author(), make_author()
+    make_article(tags=[tag], authors=[writer], published_at=timezone.now() - timedelta(days=3))
+    make_article(tags=[draft_tag], authors=[draft_writer], status=Article.Status.DRAFT)
+    about = Page.objects.create(slug="about", title="About us", summary="Who we are.", body="<p>Us.</p>")
+    privacy = Page.objects.create(slug="privacy", title="Privacy", summary="Your data.", body="<p>Data.</p>")
+    urls = sitemap(client)
+    assert urls[absolute(tag)] == timezone.localdate().isoformat()  # its article changed today
+    assert absolute(writer) in urls
+    assert absolute(about) in urls and absolute(privacy) in urls
+    assert urls[absolute(about)] == timezone.localdate().isoformat()
+    for hidden in (lonely_tag, draft_tag, reviewer_only, draft_writer):
+        assert absolute(hidden) not in urls
+    assert "http://testserver/" in urls and "http://testserver/articles/" in urls
 
 
 @pytest.mark.parametrize("fields", UNPUBLISHED.values(), ids=UNPUBLISHED.keys())
@@ -157,12 +180,12 @@ def test_sitemap_runs_a_fixed_number_of_queries(client, django_assert_max_num_qu
     for _ in range(count):
         make_article(category=category, authors=[make_author(), make_author()])
     # The index: per section, its size and its latest change.
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(12):
         sitemap_files(client)
-    for section in ("articles", "categories", "authors"):
+    for section in ("sections", "articles", "categories", "tags", "authors", "pages"):
         with django_assert_max_num_queries(2):
             get_xml(client, f"/sitemap-{section}.xml")
-    assert len(sitemap(client)) == count + 1 + 2 * count
+    assert len(sitemap(client)) == 2 + count + 1 + 2 * count
 
 
 def test_an_unknown_sitemap_section_or_page_is_not_found(client):
@@ -179,10 +202,10 @@ def test_robots_txt_is_plain_text(client):
 
 
 def test_robots_txt_keeps_crawlers_out_of_private_areas_and_points_to_the_sitemap(client):
+    # Not /quote/: its pages say "noindex" themselves, which a crawler kept out would never read.
     assert client.get("/robots.txt").content.decode() == (
         "User-agent: *\n"
         "Disallow: /admin/\n"
-        "Disallow: /quote/\n"
         "Disallow: /editor/\n"
         "\n"
         "Sitemap: http://testserver/sitemap.xml\n"

@@ -38,8 +38,8 @@ def test_article_page_has_valid_medical_json_ld(client, medical_article):
     data = json_ld(html)
     assert data["@context"] == "https://schema.org" and data["@type"] == "MedicalWebPage"
     assert data["headline"] == "Stem cells after stroke"
-    assert data["datePublished"] == medical_article.published_at.isoformat()
-    assert data["dateModified"] == medical_article.content_updated_at.isoformat()
+    assert data["datePublished"] == timezone.localtime(medical_article.published_at).replace(microsecond=0).isoformat()
+    assert data["dateModified"] == timezone.localtime(medical_article.content_updated_at).replace(microsecond=0).isoformat()
     assert data["author"][0]["name"] == "Sam Writer"
     assert data["author"][0]["hasCredential"]["name"] == "Health journalist"
     assert data["reviewedBy"]["name"] == "Dr Ana Ruiz" and data["reviewedBy"]["hasCredential"]["name"] == "MD, neurologist"

@@ -72,9 +72,18 @@ class Command(BaseCommand):
         for data in content.AUTHORS:
             author, created = Author.objects.get_or_create(
                 slug=data["slug"],
-                defaults={"name": data["name"], "credentials": data["credentials"], "bio": data["bio"]},
+                defaults={
+                    "name": data["name"],
+                    "credentials": data["credentials"],
+                    "role": data["role"],
+                    "bio": data["bio"],
+                },
             )
             self.count("authors", created)
+            if not author.role:
+                # Completes an author loaded before authors had a role; a role an editor wrote stays.
+                Author.objects.filter(pk=author.pk).update(role=data["role"])
+                content_changed()
             if _missing(author.photo):
                 photo = images.portrait(name=author.name, colour=data["colour"])
                 author.photo.save(f"{author.slug}.jpg", ContentFile(photo), save=True)
