@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "articles",
     "quotes",
     "outbox",
+    "clinics",
 ]
 
 MIDDLEWARE = [

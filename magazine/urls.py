@@ -22,6 +22,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("favicon.ico", favicon),
     path("quote/", include("quotes.urls")),
+    path("", include("clinics.urls")),
     path("", include("articles.syndication_urls")),
     path("", include("articles.urls")),
 ]
