@@ -120,7 +120,7 @@ class Clinic(models.Model):
 
     @property
     def language_names(self):
-        return [LANGUAGE_NAMES.get(code, code) for code in self.languages]
+        return sorted(LANGUAGE_NAMES.get(code, code) for code in self.languages)
 
     def current_accreditations(self):
         """The valid accreditations: prefetched ones when a list loaded them (``valid_accreditations``)."""
