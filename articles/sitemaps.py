@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.decorators.http import require_safe
 
+from clinics.sitemaps import ClinicSitemap, DestinationSitemap
+
 from .models import Article, Author, Category
 
 ROBOTS_DISALLOW = ["/admin/", "/quote/", "/editor/"]
@@ -97,6 +99,7 @@ class AuthorSitemap(LatestChangeSitemap):
 
 
 SITEMAPS = {"articles": ArticleSitemap, "categories": CategorySitemap, "authors": AuthorSitemap}
+SITEMAPS.update({"clinics": ClinicSitemap, "destinations": DestinationSitemap})
 
 
 @require_safe
