@@ -3,6 +3,7 @@ from datetime import timedelta
 from django.contrib import admin
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from magazine.admin_site import NeedToKnowAdminMixin
 
@@ -81,7 +82,7 @@ class ClinicAdmin(NeedToKnowAdminMixin, admin.ModelAdmin):
         if not accreditations:
             return "—"
         return format_html_join(
-            format_html("<br>"),
+            mark_safe("<br>"),
             "{}: {}",
             ((accreditation.body_name, accreditation_status(accreditation)) for accreditation in accreditations),
         )

@@ -3,11 +3,14 @@ from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from .models import LANGUAGES, Accreditation, Clinic, DestinationPage
+from .models import LANGUAGES, Accreditation, Clinic, DestinationPage, web_address
 
 
 class HttpsURLField(forms.URLField):
-    """An address typed without its scheme (``example.com``) is taken as https."""
+    """A web page's address (no ftp:); one typed without its scheme (``example.com``) is taken as https."""
+
+    default_validators = [web_address]
+    default_error_messages = {"invalid": web_address.message}
 
     def __init__(self, **kwargs):
         kwargs.setdefault("assume_scheme", "https")
