@@ -250,3 +250,14 @@ def test_the_destination_and_clinic_pages_take_a_fixed_number_of_queries(client,
     # the clinic, its treatments, its accreditations, the destination pages of its treatments
     with django_assert_num_queries(4):
         page(client, clinics[0].get_absolute_url())
+
+
+def test_the_sitemap_lists_listed_clinics_and_published_destination_pages_only(client):
+    listed, unlisted = make_clinic(slug="listed-one"), make_clinic(slug="unlisted-one", is_listed=False)
+    published, draft = make_destination(slug="published-one"), make_destination(slug="draft-one", is_published=False)
+    index = page(client, reverse("sitemap"))
+    assert "sitemap-clinics.xml" in index and "sitemap-destinations.xml" in index
+    clinics = page(client, reverse("sitemap-section", kwargs={"section": "clinics"}))
+    assert f"http://testserver{listed.get_absolute_url()}" in clinics and unlisted.slug not in clinics
+    destinations = page(client, reverse("sitemap-section", kwargs={"section": "destinations"}))
+    assert f"http://testserver{published.get_absolute_url()}" in destinations and draft.slug not in destinations
