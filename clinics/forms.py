@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.html import format_html
 
 from .models import LANGUAGES, Accreditation, Clinic, DestinationPage, web_address
 
@@ -17,12 +18,20 @@ class HttpsURLField(forms.URLField):
         super().__init__(**kwargs)
 
 
+class LanguagesWidget(FilteredSelectMultiple):
+    """The admin's two-box chooser, in a wrapper of its own as the relations' choosers are, so that its label stays
+    beside it."""
+
+    def render(self, *args, **kwargs):
+        return format_html('<div class="related-widget-wrapper">{}</div>', super().render(*args, **kwargs))
+
+
 class ClinicForm(forms.ModelForm):
     languages = forms.MultipleChoiceField(
         label="Languages spoken",
         choices=LANGUAGES,
         required=False,
-        widget=FilteredSelectMultiple("languages", is_stacked=False),
+        widget=LanguagesWidget("languages", is_stacked=False),
         help_text="Languages in which patients are looked after.",
     )
 
@@ -43,6 +52,11 @@ class AccreditationForm(forms.ModelForm):
         model = Accreditation
         fields = "__all__"
         field_classes = {"certificate_url": HttpsURLField}
+        # Narrow enough for a row of the clinic's inline at 1024 px.
+        widgets = {
+            "body_other": forms.TextInput(attrs={"size": 16}),
+            "certificate_url": forms.URLInput(attrs={"size": 22, "placeholder": "https://"}),
+        }
 
     def clean(self):
         cleaned = super().clean()

@@ -1,19 +1,24 @@
 from django.contrib.sitemaps import Sitemap
+from django.db.models import Max
 
 from .models import Clinic, DestinationPage
 
 
-class ClinicSitemap(Sitemap):
+class UpdatedSitemap(Sitemap):
+    """The pages of ``items()``, each changed at its ``updated_at``; the index asks the database for the latest."""
+
+    def lastmod(self, item):
+        return item.updated_at
+
+    def get_latest_lastmod(self):
+        return self.items().aggregate(latest=Max("updated_at"))["latest"]
+
+
+class ClinicSitemap(UpdatedSitemap):
     def items(self):
         return Clinic.objects.listed().only("slug", "updated_at").order_by("pk")
 
-    def lastmod(self, clinic):
-        return clinic.updated_at
 
-
-class DestinationSitemap(Sitemap):
+class DestinationSitemap(UpdatedSitemap):
     def items(self):
         return DestinationPage.objects.published().only("slug", "updated_at").order_by("pk")
-
-    def lastmod(self, destination):
-        return destination.updated_at
