@@ -37,10 +37,13 @@ def test_setup_groups_is_idempotent(groups):
 
 def test_each_app_says_what_the_groups_may_do_with_its_own_models():
     groups = staff_groups()
-    assert set(groups) == {"Editors", "Medical reviewers", "Quote triage", "Triage managers"}
-    # Articles, the treatment catalogue, and the reviewers' reminder e-mails.
-    assert set(groups["Editors"]) == {"articles", "quotes", "outbox"}
-    assert set(groups["Quote triage"]) == set(groups["Triage managers"]) == {"quotes", "outbox"}
+    assert set(groups) == {"Editors", "Medical reviewers", "Quote triage", "Triage managers", "Clinic managers"}
+    # Articles, the treatment catalogue, the reviewers' reminder e-mails and the destination pages.
+    assert set(groups["Editors"]) == {"articles", "quotes", "outbox", "clinics"}
+    # Triage reads the clinics directory to name a quote's clinic.
+    assert set(groups["Quote triage"]) == set(groups["Triage managers"]) == {"quotes", "outbox", "clinics"}
+    assert set(groups["Clinic managers"]) == {"clinics"}
+    assert set(groups["Quote triage"]["clinics"]) == {"clinic", "accreditation"}
     assert "quoterequest" not in groups["Editors"]["quotes"]
     assert set(groups["Editors"]["outbox"]) == {"reviewreminderemail"}
     assert set(groups["Quote triage"]["outbox"]) == set(groups["Triage managers"]["outbox"]) == {"quoteemail"}

@@ -261,3 +261,10 @@ def test_the_sitemap_lists_listed_clinics_and_published_destination_pages_only(c
     assert f"http://testserver{listed.get_absolute_url()}" in clinics and unlisted.slug not in clinics
     destinations = page(client, reverse("sitemap-section", kwargs={"section": "destinations"}))
     assert f"http://testserver{published.get_absolute_url()}" in destinations and draft.slug not in destinations
+
+
+def test_a_filter_with_no_clinic_says_so_and_leads_back_to_all(client):
+    make_clinic(country="TR")
+    html = unescape(page(client, reverse("clinics:country", kwargs={"country": "fr"})))
+    assert "No listed clinic in France yet." in html
+    assert f'<a href="{reverse("clinics:list")}">See all clinics</a>' in html
