@@ -7,12 +7,14 @@ the site's pages, and the robots.txt that points to it.
 the archive grows.
 """
 
+from django.apps import apps
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
 from django.db.models.functions import Greatest
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.module_loading import import_string
 from django.views.decorators.http import require_safe
 
 from .models import Article, Author, Category, Page, Tag
@@ -132,6 +134,18 @@ SITEMAPS = {
     "authors": AuthorSitemap,
     "pages": PageSitemap,
 }
+
+
+def site_sitemaps():
+    """
+    The sections of the site's sitemap: these, then each app's own, named in its AppConfig (``sitemaps``, the
+    dotted path of a dict), so that this app imports no other.
+    """
+    sections = dict(SITEMAPS)
+    for config in apps.get_app_configs():
+        if getattr(config, "sitemaps", None):
+            sections.update(import_string(config.sitemaps))
+    return sections
 
 
 @require_safe

@@ -6,7 +6,7 @@ from django.urls import path
 from magazine.pagecache import public_page
 
 from .feeds import ArticlesAtomFeed, ArticlesFeed
-from .sitemaps import SITEMAPS, robots_txt
+from .sitemaps import robots_txt, site_sitemaps
 
 urlpatterns = [
     path("feeds/rss/", public_page(ArticlesFeed()), name="feed-rss"),
@@ -16,9 +16,9 @@ urlpatterns = [
     path(
         "sitemap.xml",
         public_page(sitemaps.index),
-        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
+        {"sitemaps": site_sitemaps(), "sitemap_url_name": "sitemap-section"},
         name="sitemap",
     ),
-    path("sitemap-<section>.xml", public_page(sitemaps.sitemap), {"sitemaps": SITEMAPS}, name="sitemap-section"),
+    path("sitemap-<section>.xml", public_page(sitemaps.sitemap), {"sitemaps": site_sitemaps()}, name="sitemap-section"),
     path("robots.txt", public_page(robots_txt), name="robots-txt"),
 ]

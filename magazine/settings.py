@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "outbox",
     "newsletter",
     "editing",
+    "clinics",
 ]
 
 MIDDLEWARE = [

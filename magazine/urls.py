@@ -24,6 +24,7 @@ urlpatterns = [
     path("quote/", include("quotes.urls")),
     path("newsletter/", include("newsletter.urls")),
     path("preview/", include("editing.urls")),
+    path("", include("clinics.urls")),
     path("", include("articles.syndication_urls")),
     path("", include("articles.urls")),
 ]

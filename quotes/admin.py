@@ -719,13 +719,13 @@ class QuoteAdmin(AccessLoggedAdmin):
     list_select_related = ["quote_request"]
     list_filter = ["currency", "sent_at", "accepted_at"]
     search_fields = ["=quote_request__reference", "clinic"]
-    autocomplete_fields = ["quote_request"]
+    autocomplete_fields = ["quote_request", "clinic_listing"]
     inlines = [QuoteLineInline, PatientMessageInline]
     readonly_fields = ["total_display", "sent_at", "accepted_at", "patient_link_display"]
     actions = ["delete_selected", "send_to_patient"]
     change_form_template = "admin/quotes/quote/change_form.html"
     fields = [
-        "quote_request", "currency", "clinic", "destination", "valid_until", "notes_to_patient", "not_included", "total_display",
+        "quote_request", "currency", "clinic_listing", "clinic", "destination", "valid_until", "notes_to_patient", "not_included", "total_display",
         "sent_at", "accepted_at", "patient_link_display",
     ]  # fmt: skip
 

@@ -343,6 +343,15 @@ class Quote(models.Model):
     quote_request = models.ForeignKey(QuoteRequest, on_delete=models.CASCADE, related_name="quotes")
     currency = models.CharField(max_length=3, choices=Currency.choices, default=Currency.USD)
     clinic = models.CharField(max_length=200, blank=True, help_text="The clinic or hospital that would treat the patient.")
+    clinic_listing = models.ForeignKey(
+        "clinics.Clinic",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="quotes",
+        verbose_name="clinic in the directory",
+        help_text="The clinic of the directory, when it is there: the patient then sees its accreditations.",
+    )
     destination = models.ForeignKey(Destination, on_delete=models.SET_NULL, null=True, blank=True)
     valid_until = models.DateField(help_text="The prices hold until this day.")
     notes_to_patient = models.TextField(
@@ -373,6 +382,9 @@ class Quote(models.Model):
     def save(self, *args, **kwargs):
         if not self.token:
             self.token = secrets.token_urlsafe(32)
+        if self.clinic_listing_id and not self.clinic:
+            # The name stays with the quote if the clinic ever leaves the directory.
+            self.clinic = self.clinic_listing.name
         super().save(*args, **kwargs)
 
     @property

@@ -16,6 +16,7 @@ from django.views.generic import FormView, TemplateView
 from csp.decorators import csp_update
 
 from articles.models import Article, Page
+from clinics.models import valid_accreditations
 from magazine import ratelimit
 from magazine.faults import DATABASE_UNAVAILABLE, database_unavailable, retry_later
 
@@ -273,8 +274,8 @@ class PatientQuoteView(TemplateView):
         """The request's quotes the patient was sent, the link's own first, then in the order they were sent."""
         quotes = list(
             self.quote_request.quotes.filter(sent_at__isnull=False)
-            .select_related("destination")
-            .prefetch_related("lines")
+            .select_related("destination", "clinic_listing")
+            .prefetch_related("lines", valid_accreditations("clinic_listing__"))
             .order_by("sent_at", "pk")
         )
         for quote in quotes:

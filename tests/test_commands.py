@@ -37,13 +37,19 @@ def test_setup_groups_is_idempotent(groups):
 
 def test_each_app_says_what_the_groups_may_do_with_its_own_models():
     groups = staff_groups()
-    assert set(groups) == {"Editors", "Medical reviewers", "Quote triage", "Triage managers", "Newsletter managers"}
-    # Articles, the treatment catalogue, the reviewers' reminder e-mails, the editor tools and the newsletter's digests.
-    assert set(groups["Editors"]) == {"articles", "quotes", "outbox", "editing", "newsletter"}
+    assert set(groups) == {
+        "Editors", "Medical reviewers", "Quote triage", "Triage managers", "Newsletter managers", "Clinic managers",
+    }  # fmt: skip
+    # Articles, the treatment catalogue, the reviewers' reminder e-mails, the editor tools, the newsletter's digests
+    # and the destination pages.
+    assert set(groups["Editors"]) == {"articles", "quotes", "outbox", "editing", "newsletter", "clinics"}
     assert set(groups["Editors"]["newsletter"]) == {"digest"}
     assert set(groups["Newsletter managers"]) == {"newsletter", "outbox"}
     assert set(groups["Newsletter managers"]["outbox"]) == {"newsletteremail"}
-    assert set(groups["Quote triage"]) == set(groups["Triage managers"]) == {"quotes", "outbox"}
+    # Triage reads the clinics directory to name a quote's clinic.
+    assert set(groups["Quote triage"]) == set(groups["Triage managers"]) == {"quotes", "outbox", "clinics"}
+    assert set(groups["Clinic managers"]) == {"clinics"}
+    assert set(groups["Quote triage"]["clinics"]) == {"clinic", "accreditation"}
     assert "quoterequest" not in groups["Editors"]["quotes"]
     assert set(groups["Editors"]["outbox"]) == {"reviewreminderemail"}
     assert set(groups["Quote triage"]["outbox"]) == set(groups["Triage managers"]["outbox"]) == {"quoteemail"}

@@ -48,11 +48,6 @@ def test_the_public_pages_of_the_demo_have_no_html_error(client, tmp_path):
     assert not errors, "\n".join(errors)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Django's error list and the field's error wrapper both carry id=\"…_error\" (issue 18: the quote form's "
-    "standards items); remove this mark when the quote form is fixed",
-)
 def test_the_quote_form_with_errors_has_no_html_error(client, tmp_path):
     demo_pages()
     response = client.post("/quote/", {})  # sent empty: every required field in error

@@ -30,7 +30,8 @@ def test_demo_accounts_prints_passwords_once_and_links_the_reviewer(groups, sett
     assert Author.objects.get(user__username="reviewer") == reviewer_profile
     second = run("demo_accounts")
     assert "shown only this once" not in second and "changepassword" in second
-    assert User.objects.count() == 5
+    assert User.objects.get(username="clinics").groups.get().name == "Clinic managers"
+    assert User.objects.count() == 6
 
 
 def test_demo_accounts_refuse_to_run_without_debug(groups, settings):

@@ -179,10 +179,10 @@ def test_sitemap_runs_a_fixed_number_of_queries(client, django_assert_max_num_qu
     category = make_category()
     for _ in range(count):
         make_article(category=category, authors=[make_author(), make_author()])
-    # The index: per section, its size and its latest change.
-    with django_assert_max_num_queries(12):
+    # The index: per section, its size and its latest change (the clinics' two sections included).
+    with django_assert_max_num_queries(16):
         sitemap_files(client)
-    for section in ("sections", "articles", "categories", "tags", "authors", "pages"):
+    for section in ("sections", "articles", "categories", "tags", "authors", "pages", "clinics", "destinations"):
         with django_assert_max_num_queries(2):
             get_xml(client, f"/sitemap-{section}.xml")
     assert len(sitemap(client)) == 2 + count + 1 + 2 * count

@@ -230,8 +230,8 @@ def test_list_pages_run_a_fixed_number_of_queries(client, django_assert_max_num_
     urls = (reverse("articles:archive"), article.category.get_absolute_url(), author.get_absolute_url(), tag.get_absolute_url())
     for url in urls:
         # With nothing cached: the site data (navigation, blocks, footer), the list's count, the next scheduled
-        # change, the object named by the URL, the articles and their authors.
-        with django_assert_max_num_queries(8):
+        # changes (articles, accreditations), the object named by the URL, the articles and their authors.
+        with django_assert_max_num_queries(9):
             assert client.get(url).status_code == 200
     for url in urls:
         # Then the object, the articles and their authors.

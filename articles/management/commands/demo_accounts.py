@@ -14,6 +14,7 @@ ACCOUNTS = [
     ("reviewer", "Medical reviewers"),
     ("triage", "Quote triage"),
     ("manager", "Triage managers"),
+    ("clinics", "Clinic managers"),
 ]
 
 
@@ -51,7 +52,7 @@ class Command(BaseCommand):
             for username, password in created_passwords.items():
                 self.stdout.write(f"  {username:<9} {password}")
         else:
-            self.stdout.write("Demo accounts: admin, editor, reviewer, triage, manager (created on the first run).")
+            self.stdout.write("Demo accounts: admin, editor, reviewer, triage, manager, clinics (created on the first run).")
         self.stdout.write(
             "Forgot a password? Set a new one with: .venv/bin/python manage.py changepassword admin"
         )

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from articles.demo import content, images
 from articles.models import Article, Author, Category, Page, Reference, SiteBlock, Tag, content_fingerprint
+from clinics import demo as clinics_demo
 from magazine.pagecache import content_changed
 from quotes.models import Destination, Treatment
 
@@ -35,8 +36,10 @@ class Command(BaseCommand):
         self.load_site_blocks()
         self.load_pages()
         self.load_treatments()
+        clinics_demo.load(self.count)
 
-        for label in ("categories", "tags", "authors", "articles", "site blocks", "pages", "treatments", "destinations"):
+        labels = ("categories", "tags", "authors", "articles", "site blocks", "pages", "treatments", "destinations")
+        for label in (*labels, "clinics", "destination pages"):
             created, present = self.created[label], self.present[label]
             self.stdout.write(f"{label.capitalize()}: {created} created, {present} already present.")
         self.stdout.write(self.style.SUCCESS(f"Demo content loaded ({self.images} images generated)."))
