@@ -40,7 +40,7 @@ class ArticlesConfig(AppConfig):
 
         from magazine import pagecache
 
-        from . import search
+        from . import library, search
         from .models import (
             Article,
             Author,
@@ -60,6 +60,8 @@ class ArticlesConfig(AppConfig):
         pagecache.watch(
             Article, Author, Category, Correction, EditorImage, Page, Reference, SearchSynonym, SiteBlock, SlugRedirect, Tag
         )
+        # Where each image of the media library is used, recorded with every save of an article.
+        post_save.connect(library.record_saved_image_uses, sender=Article, dispatch_uid="media-library-uses")
         # The words of titles and names, for correcting misspelt searches.
         for model in (Article, Category, Tag):
             post_save.connect(search.remember_saved_words, sender=model, dispatch_uid=f"search-words-{model.__name__}")

@@ -2,7 +2,8 @@
 The media library: every image an article shows from our own storage (the editor's uploads and the heroes), its
 alt text, its focal point, and where it is used.
 
-Where an image is used is recorded when an article is saved (``record_image_uses``, called by ``Article.save()``),
+Where an image is used is recorded when an article is saved (``record_image_uses``, after each save of an article:
+``ArticlesConfig.ready()`` connects ``record_saved_image_uses``),
 so the library lists any number of images with their articles in a fixed number of queries instead of searching
 every body for every image.
 """
@@ -23,6 +24,12 @@ def body_images(body):
             alt = (attrs.get("alt") or "").strip()
             found[name] = found.get(name) or alt
     return found
+
+
+def record_saved_image_uses(sender, instance, raw=False, update_fields=None, **kwargs):
+    """After a save of an article that may change its images (in the same transaction), record where they are used."""
+    if not raw and (update_fields is None or {"body", "hero_image", "hero_alt"} & set(update_fields)):
+        record_image_uses(instance)
 
 
 def record_image_uses(article):

@@ -19,6 +19,7 @@ from magazine.links import cached_reverse
 
 from .sanitize import add_heading_anchors, clean_html, plain_text
 from .text import cut_at_word
+from .words import synonym_phrases
 
 WORDS_PER_MINUTE = 230
 REVIEW_WARNING_DAYS = 30
@@ -404,10 +405,6 @@ class Article(models.Model):
             fields = set(kwargs["update_fields"])
             kwargs["update_fields"] = {"version", *fields, *(d for f in fields for d in self.DERIVED_FROM.get(f, ()))}
         super().save(*args, **kwargs)
-        if kwargs.get("update_fields") is None or {"body", "hero_image", "hero_alt"} & set(kwargs["update_fields"]):
-            from .library import record_image_uses  # the library reads bodies with the page helpers, which import models
-
-            record_image_uses(self)
 
     # The fields derive_fields() sets from each field: saved with it when a save names the fields it saves.
     DERIVED_FROM = {
@@ -772,8 +769,6 @@ class SearchSynonym(models.Model):
         return self.terms
 
     def clean(self):
-        from .search import synonym_phrases
-
         phrases = synonym_phrases(self.terms)
         if len(phrases) < 2:
             raise ValidationError(

@@ -29,11 +29,8 @@ from magazine.pagecache.data import data_timeout, versioned_key
 
 from .models import Article, Category, SearchSynonym, SearchWord, Tag
 from .sanitize import plain_text
+from .words import MAX_QUERY_LENGTH, TERM_RE, search_terms, synonym_phrases  # noqa: F401  # also the search's interface
 
-MAX_QUERY_LENGTH = 200
-MAX_TERMS = 8
-# Letters and digits: no operator, quote or underscore (which PostgreSQL's parser would split) reaches a query.
-TERM_RE = re.compile(r"[^\W_]+", re.UNICODE)
 SEARCH_CONFIG = "english"
 # Matches of each kind ranked per search, and how many of the most recent articles are searched in full.
 CANDIDATES = 100
@@ -67,11 +64,6 @@ STOP_WORDS = frozenset(
 )
 
 
-def search_terms(query):
-    """Words of the query, without operators or punctuation, so no input can break the search."""
-    return [term.lower() for term in TERM_RE.findall((query or "")[:MAX_QUERY_LENGTH])][:MAX_TERMS]
-
-
 def light_stem(term):
     # For the fallback and for highlighting: "strokes" and "stroked" find "stroke".
     for suffix in ("ies", "es", "s", "ing", "ed"):
@@ -81,16 +73,6 @@ def light_stem(term):
 
 
 # Synonyms
-
-
-def synonym_phrases(text):
-    """The phrases of a synonym entry ("heart attack, myocardial infarction"), each as its words."""
-    phrases = []
-    for part in (text or "").split(","):
-        words = tuple(search_terms(part))
-        if words and words not in phrases:
-            phrases.append(words)
-    return phrases
 
 
 def synonym_groups():
