@@ -332,9 +332,13 @@ class ArticleAdmin(ArticleEditorToolsMixin, NeedToKnowAdminMixin, RichTextAdminM
         )
         return [review, *super().get_urls()]
 
-    def workflow_buttons(self, request, obj):
-        """The change form's buttons for ``obj`` (None when adding), as (action, label, is the default)."""
-        status = obj.status if obj is not None else Article.Status.DRAFT
+    def workflow_buttons(self, request, obj, status=None):
+        """
+        The change form's buttons for ``obj`` (None when adding), as (action, label, is the default): those of its
+        stored ``status`` (after a refused action the form's instance holds the status that was refused).
+        """
+        if status is None:
+            status = obj.status if obj is not None else Article.Status.DRAFT
         publisher = may_publish(request.user)
         if status == Article.Status.PUBLISHED:
             buttons = [("save", "Save changes", True)]
@@ -350,11 +354,15 @@ class ArticleAdmin(ArticleEditorToolsMixin, NeedToKnowAdminMixin, RichTextAdminM
         return buttons
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        context["workflow_buttons"] = self.workflow_buttons(request, obj)
-        context["may_review"] = (
-            obj is not None and obj.status == Article.Status.IN_REVIEW and self.has_review_permission(request)
-        )
         form = context["adminform"].form
+        stored = getattr(form, "before", None)
+        status = stored.status if stored is not None else None
+        context["workflow_buttons"] = self.workflow_buttons(request, obj, status)
+        context["may_review"] = (
+            obj is not None
+            and (status or obj.status) == Article.Status.IN_REVIEW
+            and self.has_review_permission(request)
+        )
         field_errors = any(name != NON_FIELD_ERRORS for name in form.errors) or any(
             inline.formset.total_error_count() for inline in context.get("inline_admin_formsets", [])
         )

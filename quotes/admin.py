@@ -31,7 +31,7 @@ from .models import (
     AccessLog, Destination, MedicalRecord, Note, PatientMessage, Quote, QuoteLine, QuoteRequest, ReplyTemplate, StatusChange,
     Treatment,
 )  # fmt: skip
-from .money import format_money
+from .money import DEFAULT_LOCALE, format_money
 from .report import triage_report
 from .services import (
     change_status, check_sendable, erase_quote_requests, latest_sent_quote, log_access, patient_link, quote_ready_email,
@@ -757,9 +757,15 @@ class QuoteAdmin(AccessLoggedAdmin):
 
     @admin.display(description="total")
     def total_display(self, obj):
-        saved = format_money(obj.total, obj.currency, obj.quote_request.locale) if obj.pk else "Save to compute the total."
-        # quote-total.js adds the total of the lines as they are being edited, beside the saved one.
-        return format_html('<span class="saved-total">{}</span> <output class="live-total" aria-live="polite"></output>', saved)
+        locale = obj.quote_request.locale if obj.quote_request_id else DEFAULT_LOCALE
+        saved = format_money(obj.total, obj.currency, locale) if obj.pk else "Save to compute the total."
+        # quote-total.js adds the total of the lines as they are being edited, beside the saved one, written as the
+        # patient reads it (the same locale as quotes/money.py).
+        return format_html(
+            '<span class="saved-total">{}</span> <output class="live-total" data-locale="{}" aria-live="polite"></output>',
+            saved,
+            locale.replace("_", "-"),
+        )
 
     @admin.display(description="patient's link")
     def patient_link_display(self, obj):

@@ -24,7 +24,7 @@ def horizontal_overflow(page):
 def add_quote(page, live_server, quote_request, *, clinic, lines):
     page.goto(f"{live_server.url}{reverse('admin:quotes_quoterequest_change', args=[quote_request.pk])}")
     page.get_by_role("link", name="Add an itemised quote").click()
-    page.get_by_label("Clinic").fill(clinic)
+    page.locator("#id_clinic").fill(clinic)
     page.get_by_label("Valid until").fill((timezone.localdate() + timedelta(days=30)).isoformat())
     for number, (description, quantity, price) in enumerate(lines):
         page.locator(f"#id_lines-{number}-description").fill(description)
@@ -39,10 +39,10 @@ def test_triage_previews_and_sends_quotes_from_two_clinics(live_server, new_page
     page = new_page()
     page.set_viewport_size({"width": 1366, "height": 900})
     log_in(page, triage)
-    for clinic, lines, live_total in [
-        ("Clinica Valencia", [("Knee replacement", "1", "8000.00"), ("Hospital night", "3", "81.83")], "USD 8,245.49"),
-        ("Istanbul Ortho", [("Knee replacement", "1", "6500.50"), ("Hospital night", "2", "120")], "USD 6,740.50"),
-    ]:
+    for sent_before, (clinic, lines, live_total) in enumerate([
+        ("Clinica Valencia", [("Knee replacement", "1", "8000.00"), ("Hospital night", "3", "81.83")], "US$8,245.49"),
+        ("Istanbul Ortho", [("Knee replacement", "1", "6500.50"), ("Hospital night", "2", "120")], "US$6,740.50"),
+    ]):
         add_quote(page, live_server, quote_request, clinic=clinic, lines=lines)
         # The total while editing, before anything is saved.
         expect(page.locator(".live-total")).to_contain_text(live_total)
@@ -55,7 +55,10 @@ def test_triage_previews_and_sends_quotes_from_two_clinics(live_server, new_page
             page.get_by_role("link", name="the page the patient will see").click()
         patient_page = opened.value
         expect(patient_page.get_by_role("heading", name=f"Your quote {quote_request.reference}")).to_be_visible()
-        expect(patient_page.locator(".quote-table tbody tr")).to_have_count(2)
+        # This quote first, beside those already sent, as the patient will see them once it is sent.
+        expect(patient_page.locator(".quote-card")).to_have_count(sent_before + 1)
+        expect(patient_page.locator(".quote-card").first.locator(".quote-table tbody tr")).to_have_count(2)
+        expect(patient_page.locator(".quote-card").first).to_contain_text(clinic)
         patient_page.close()
         page.get_by_role("button", name="Confirm: send to the patient").click()
         expect(page.locator(".messagelist .success")).to_contain_text("quote sent to the patient")

@@ -7,9 +7,14 @@
     return BigInt(match[1]) * 100n + BigInt((match[2] || "").padEnd(2, "0"));
   }
 
-  function format(amount) {
-    var whole = (amount / 100n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-    return whole + "." + (amount % 100n).toString().padStart(2, "0");
+  // Written as the saved total is (quotes/money.py): in the patient's locale, with the currency's symbol.
+  function format(amount, code, locale) {
+    var exact = (amount / 100n).toString() + "." + (amount % 100n).toString().padStart(2, "0");
+    try {
+      return new Intl.NumberFormat(locale || "en-GB", { style: "currency", currency: code }).format(exact);
+    } catch (error) {
+      return code + " " + exact;
+    }
   }
 
   function update() {
@@ -35,7 +40,7 @@
     });
     output.textContent = unreadable
       ? "(a quantity or price is not a number)"
-      : "While editing: " + (currency ? currency.value + " " : "") + format(total) + " (save to keep)";
+      : "While editing: " + format(total, currency ? currency.value : "USD", output.dataset.locale) + " (save to keep)";
   }
 
   document.addEventListener("input", update);
