@@ -1,4 +1,5 @@
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -61,6 +62,11 @@ def new_page(browser, request, tmp_path):
         # the test, outside its database: dropped.
         context.route("**/*", lambda route: route.abort())
         context.close()
+    if contexts:
+        # A request the page sent just before it closed (the form's autosave or content check) may still be running
+        # on the live server: let it finish before the database is emptied for the next test. (On PostgreSQL, the
+        # flush's TRUNCATE and that request's transaction would otherwise deadlock.)
+        time.sleep(0.5)
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
