@@ -10,18 +10,22 @@ few hundred candidates, and the page says so when more articles match. Other dat
 """
 
 import difflib
+import hashlib
 import html
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField, TrigramSimilarity
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Case, Expression, IntegerField, Q, Subquery, Value, When
 from django.db.models.expressions import Col
 from django.db.models.functions import Coalesce
+from django.utils import translation
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -45,9 +49,14 @@ LABEL_BONUS = 0.3
 # word by up to PREFIX_SHORTENING letters, down to PREFIX_SHORTEST letters, is looked up as a whole stem.
 PREFIX_SHORTENING = 4
 PREFIX_SHORTEST = 5
-# Words remembered for corrections, and how alike a correction must be (pg_trgm similarity; difflib elsewhere).
+# Words remembered for corrections, and how alike a correction must be: candidates are found by pg_trgm
+# similarity (difflib elsewhere), then kept only within a number of typos of the word typed, as the dedicated
+# engines count them (a typo is a letter left out, added, changed, or two letters swapped): one in a word of up
+# to TWO_TYPOS_FROM - 1 letters, two from TWO_TYPOS_FROM. "hart" is "heart", "rhinoplasty" is not "angioplasty".
 WORD_LENGTHS = (3, 40)
 CORRECTION_SIMILARITY = 0.3
+CORRECTION_CANDIDATES = 10
+TWO_TYPOS_FROM = 9
 FALLBACK_CORRECTION_RATIO = 0.75
 SYNONYMS_KEY = "search:synonyms"
 # PostgreSQL's English stop words (tsearch_data/english.stop): words the fallback does not require either.
@@ -182,6 +191,14 @@ class SearchResults(Sequence):
     def using(self, queryset):
         return SearchResults(self.ids, queryset, capped=self.capped, corrected=self.corrected, words=self.words)
 
+    def kept(self):
+        """What the cache keeps of these results (ids and what the page says of them, not the articles)."""
+        return {"ids": self.ids, "capped": self.capped, "corrected": self.corrected, "words": self.words}
+
+    @classmethod
+    def restore(cls, kept):
+        return cls(kept["ids"], capped=kept["capped"], corrected=kept["corrected"], words=kept["words"])
+
     def __len__(self):
         return len(self.ids)
 
@@ -198,10 +215,37 @@ def search_articles(query, filters=NO_FILTERS):
     Published articles matching every word of ``query`` (or one of its synonyms), best first. When nothing
     matches, the words are corrected to the closest words of titles, tags and categories, and the corrected
     query is searched instead if it finds something.
+
+    The ranked ids are cached under the site version (any committed edit starts anew) for SEARCH_CACHE_SECONDS
+    at most, and never past the next scheduled publication or expiry: a cached search answers what the search
+    itself would. When the cache fails, the search runs.
     """
     terms = search_terms(query)
     if not terms:
         return SearchResults([])
+    seconds = settings.SEARCH_CACHE_SECONDS
+    if seconds <= 0:
+        return _search_with_corrections(terms, filters)
+    key = _results_key(terms, filters)
+    kept = cache.get(key)
+    if kept is not None:
+        return SearchResults.restore(kept)
+    results = _search_with_corrections(terms, filters)
+    timeout = data_timeout(seconds)
+    if timeout > 0:
+        cache.set(key, results.kept(), timeout)
+    return results
+
+
+def _results_key(terms, filters):
+    """The cache key of a search: its words, its filters and the language of the page, under the site version."""
+    category = filters.category.pk if filters.category is not None else None
+    since = filters.since.isoformat() if filters.since is not None else None
+    described = json.dumps([translation.get_language(), terms, category, since])
+    return versioned_key("search:results:" + hashlib.sha256(described.encode()).hexdigest())
+
+
+def _search_with_corrections(terms, filters):
     results = _search(terms, filters)
     if results:
         return results
@@ -279,19 +323,44 @@ def correct_terms(terms):
 
 
 def _closest_word(term):
+    """The remembered word closest to ``term`` within the typos allowed for its length, or None."""
     if connection.vendor == "postgresql":
         # The trigram index on the words (migration search_synonyms_and_words) finds them without reading every word.
-        return (
+        candidates = list(
             SearchWord.objects.filter(word__trigram_similar=term)
             .annotate(similarity=TrigramSimilarity("word", term))
             .filter(similarity__gte=CORRECTION_SIMILARITY)
             .order_by("-similarity", "word")
-            .values_list("word", flat=True)
-            .first()
+            .values_list("word", flat=True)[:CORRECTION_CANDIDATES]
         )
-    words = SearchWord.objects.filter(word__startswith=term[0]).values_list("word", flat=True)[:5000]
-    matches = difflib.get_close_matches(term, list(words), n=1, cutoff=FALLBACK_CORRECTION_RATIO)
-    return matches[0] if matches else None
+    else:
+        words = SearchWord.objects.filter(word__startswith=term[0]).values_list("word", flat=True)[:5000]
+        candidates = difflib.get_close_matches(term, list(words), n=CORRECTION_CANDIDATES, cutoff=FALLBACK_CORRECTION_RATIO)
+    allowed = typos_allowed(term)
+    # The fewest typos first; among as many, the most alike (the candidates' order).
+    distances = [(typos(term, word), position, word) for position, word in enumerate(candidates)]
+    within = [entry for entry in distances if entry[0] <= allowed]
+    return min(within)[2] if within else None
+
+
+def typos_allowed(word):
+    return 2 if len(word) >= TWO_TYPOS_FROM else 1
+
+
+def typos(typed, word):
+    """
+    How many typos turn ``typed`` into ``word``: letters left out, added or changed, and two neighbouring letters
+    swapped (the optimal string alignment distance).
+    """
+    previous2, previous = None, list(range(len(word) + 1))
+    for i, letter in enumerate(typed, 1):
+        current = [i] + [0] * len(word)
+        for j, other in enumerate(word, 1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (letter != other))
+            if i > 1 and j > 1 and letter == word[j - 2] and typed[i - 2] == other:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        previous2, previous = previous, current
+    return previous[-1]
 
 
 # PostgreSQL

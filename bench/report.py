@@ -16,7 +16,8 @@ GOALS = [
     # (label prefix, description, test on (share of ceiling, p99 in ms))
     ("article page, warm", "article page warm at 80% or more of the ceiling", lambda share, p99: share >= 0.80),
     ("article page, cold", "article page cold at 25% or more of the ceiling", lambda share, p99: share >= 0.25),
-    ("search latency", "search p99 under 50 ms", lambda share, p99: p99 < 50),
+    # Every search run in full (no result cache), the slowest case: the first row of search latency.
+    ("search latency", "search p99 under 50 ms, each search in full", lambda share, p99: p99 < 50),
 ]
 
 

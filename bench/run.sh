@@ -4,7 +4,8 @@
 # Sets up the database `magazine_bench` (created when missing, migrated, demo content, generated articles
 # up to BENCH_ARTICLES), starts three gunicorn instances sharing it and one Redis database:
 #   :8001 and :8002  the production configuration (page cache on)
-#   :8003            the same with the page cache off (PAGE_CACHE_SECONDS=0), for the "cold" figures
+#   :8003            the same with the page cache and the search's result cache off (PAGE_CACHE_SECONDS=0,
+#                    SEARCH_CACHE_SECONDS=0), for the "cold" figures
 # then, in each of BENCH_ROUNDS rounds, measures a minimal Django view on the same setup (the ceiling,
 # bench/urls.py) and then each page, for BENCH_DURATION after a short warm-up; the report gives each figure's
 # median over the rounds and each page's median share of the ceiling of its own round (bench/report.py). It
@@ -105,7 +106,7 @@ r = redis.from_url(os.environ["REDIS_URL"])
 for key in r.scan_iter("magazine:*", count=1000): r.delete(key)'
 read -r ADMIN_PASSWORD ADMIN_TOTP_KEY < <($PY bench/prepare.py admin bench-admin)
 
-step "Starting gunicorn on :$PORT_A and :$PORT_B (page cache on) and :$PORT_COLD (page cache off)"
+step "Starting gunicorn on :$PORT_A and :$PORT_B (page cache on) and :$PORT_COLD (page and search caches off)"
 PIDS=()
 stop_servers() {
     for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
@@ -121,7 +122,7 @@ start_server() {
 }
 start_server "$PORT_A"
 start_server "$PORT_B"
-start_server "$PORT_COLD" PAGE_CACHE_SECONDS=0
+start_server "$PORT_COLD" PAGE_CACHE_SECONDS=0 SEARCH_CACHE_SECONDS=0
 for port in "$PORT_A" "$PORT_B" "$PORT_COLD"; do
     for _ in $(seq 100); do
         curl -sf -o /dev/null "${HTTPS[@]}" "http://127.0.0.1:$port/bench/ceiling/" && break
@@ -236,12 +237,16 @@ for ROUND in $(seq "$ROUNDS"); do
     measure "home page, warm (page cache)" "$A" / bench/lua/get.lua
     measure "home page, cold (no page cache)" "$COLD" / bench/lua/get.lua
     measure "quote submission (POST, new request each, 302)" "$A" /quote/ bench/lua/quote.lua BENCH_EXPECT=302
-    # Search pages are never cached: the instance without page cache answers them like the others would.
+    # Search pages are never in the page cache. The instance without caches runs every search in full, as for a
+    # query nobody asked in the last SEARCH_CACHE_SECONDS; the production instance answers a query asked again
+    # from the ranked ids it cached (then loads the page shown).
     # Latency is measured one request at a time: with more connections than cores a request mostly waits for
     # the others, which is the throughput figure, measured next with as many connections as every other target.
-    measure "search latency, 1 connection ($SEARCH_COUNT queries)" "$COLD" / bench/lua/paths.lua \
+    measure "search latency, 1 connection ($SEARCH_COUNT queries, each in full)" "$COLD" / bench/lua/paths.lua \
         BENCH_PATHS="$RESULTS/searches.txt" WRK_CONNECTIONS=1
-    measure "search throughput, $CONNECTIONS connections" "$COLD" / bench/lua/paths.lua \
+    measure "search latency, 1 connection (asked again: results cached)" "$A" / bench/lua/paths.lua \
+        BENCH_PATHS="$RESULTS/searches.txt" WRK_CONNECTIONS=1
+    measure "search throughput, $CONNECTIONS connections (each in full)" "$COLD" / bench/lua/paths.lua \
         BENCH_PATHS="$RESULTS/searches.txt"
 done
 

@@ -424,6 +424,8 @@ MAGAZINE_NAME = os.environ.get("MAGAZINE_NAME", "Medical Tourism Magazine")
 # another process (worker, command, machine) takes to reach readers of its cached pages.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 PAGE_MAX_AGE = int(os.environ.get("PAGE_MAX_AGE", "60"))
+# The ranked results of a search are cached as long, under the same site version (articles/search.py); 0: never.
+SEARCH_CACHE_SECONDS = int(os.environ.get("SEARCH_CACHE_SECONDS", "600"))
 SITE_VERSION_CHECK_SECONDS = float(os.environ.get("SITE_VERSION_CHECK_SECONDS", "1"))
 ARTICLES_PER_PAGE = 12
 

@@ -101,9 +101,10 @@ def superuser(django_user_model):
 
 @pytest.fixture(autouse=True)
 def empty_cache(settings):
-    # Every test starts from an empty cache, and renders pages itself: tests of the page cache turn it on. The
+    # Every test starts from an empty cache, and renders pages and searches itself: tests of those caches turn them on. The
     # site version is read again from the test's database (a rolled-back test leaves the process's copy behind).
     settings.PAGE_CACHE_SECONDS = 0
+    settings.SEARCH_CACHE_SECONDS = 0
     cache.clear()
     version.forget()
     site_data_of_this_process.forget()

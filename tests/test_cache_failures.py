@@ -107,7 +107,7 @@ def test_every_cache_call_answers_as_an_empty_cache(redis_down):
 
 @pytest.mark.django_db
 def test_pages_are_made_without_redis(client, settings, redis_down, django_assert_max_num_queries):
-    settings.PAGE_CACHE_SECONDS = 600
+    settings.PAGE_CACHE_SECONDS = settings.SEARCH_CACHE_SECONDS = 600
     article = make_article(title="Still readable", hero_alt="A scan")
     article.hero_image.save("hero.jpg", ContentFile(image_bytes(width=1200, height=600)), save=True)
     sitemap = reverse("sitemap-section", kwargs={"section": "articles"})

@@ -5,12 +5,13 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, SearchSynonym, SearchWord
-from articles.search import correct_terms, query_slots, search_articles, synonym_phrases
+from articles.search import correct_terms, query_slots, search_articles, synonym_phrases, typos
 from magazine.pagecache import version
 from tests.conftest import listed_titles, make_article, make_category, make_tag
 
@@ -218,3 +219,70 @@ def test_editors_manage_synonyms_others_do_not(client, editor, reviewer, triage)
         client.force_login(user)
         assert client.get(add).status_code == 403
         assert client.get(reverse("admin:articles_searchsynonym_changelist")).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "typed, word, count",
+    [("hart", "heart", 1), ("bypas", "bypass", 1), ("therpay", "therapy", 1), ("stemm", "stem", 1),
+     ("recovry", "recovery", 1), ("rhinoplasty", "angioplasty", 4), ("cel", "cell", 1), ("same", "same", 0)],
+)  # fmt: skip
+def test_typos_are_counted_as_letters_left_out_added_changed_or_swapped(typed, word, count):
+    assert typos(typed, word) == count
+
+
+def test_a_correction_is_at_most_one_typo_away_or_two_in_a_long_word(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        make_article(title="Angioplasty and heart stents", body="<p>Balloon angioplasty opens the artery.</p>")
+        make_article(title="Physiotherapy at home")
+    # Alike by their trigrams, but four typos apart: a reader who typed "rhinoplasty" did not mean it.
+    assert correct_terms(["rhinoplasty"]) == ["rhinoplasty"]
+    results = search_articles("rhinoplasty")
+    assert list(results) == [] and results.corrected is None
+    assert correct_terms(["angioplasyt", "hart"]) == ["angioplasty", "heart"]
+    assert correct_terms(["physiotherpy"]) == ["physiotherapy"]
+    assert correct_terms(["phisyotherpy"]) == ["phisyotherpy"]  # three typos
+
+
+@pytest.fixture
+def cached_searches(settings):
+    settings.SEARCH_CACHE_SECONDS = 600
+
+
+def test_a_repeated_search_is_answered_from_the_cache(client, archive, cached_searches, django_assert_num_queries):
+    first = client.get(URL, {"q": "Stroke"}).content.decode()
+    # The same words (in another case) ask the cache for the ranked ids, and the database only for the page shown:
+    # the articles, their authors, and the sections of the filter.
+    with django_assert_num_queries(3):
+        again = client.get(URL, {"q": "stroke"}).content.decode()
+    assert listed_titles(again) == listed_titles(first) == ["Stem cell therapy after stroke", "Stroke units compared"]
+    # Another filter is another search.
+    page = client.get(URL, {"q": "stroke", "category": "neurology"}).content.decode()
+    assert listed_titles(page) == ["Stem cell therapy after stroke"]
+    corrected = search_articles("stemm cel")
+    assert search_articles("stemm cel").corrected == corrected.corrected == "stem cell"
+
+
+@pytest.mark.django_db(transaction=True)  # each edit commits, and the site version goes up after the commit
+def test_a_cached_search_shows_an_edit_at_once(archive, cached_searches):
+    assert titles("stroke") == ["Stem cell therapy after stroke", "Stroke units compared"]
+    archive["old"].status = Article.Status.DRAFT
+    archive["old"].save()
+    assert titles("stroke") == ["Stem cell therapy after stroke"]
+    make_article(title="Stroke rehabilitation at home", published_at=timezone.now() - timedelta(minutes=1))
+    assert titles("stroke") == ["Stroke rehabilitation at home", "Stem cell therapy after stroke"]
+
+
+def test_a_cached_search_is_kept_no_longer_than_the_next_scheduled_publication(archive, cached_searches, monkeypatch):
+    scheduled = make_article(title="Stroke units reopened", published_at=timezone.now() + timedelta(seconds=30))
+    kept = {}
+    real_set = cache.set
+
+    def remember_timeout(key, value, timeout=None, **kwargs):
+        if key.startswith("search:results:"):
+            kept[key] = timeout
+        return real_set(key, value, timeout, **kwargs)
+
+    monkeypatch.setattr(cache, "set", remember_timeout)
+    assert scheduled.title not in titles("stroke")
+    assert list(kept.values()) and all(0 < timeout <= 30 for timeout in kept.values())
+
