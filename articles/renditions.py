@@ -10,6 +10,10 @@ A crop (``crop="16:9"``, the ratios of ``CROPS``) is the largest part of the ima
 the image's focal point as far as the edges allow (the media library's ``EditorImage.focal_x``/``focal_y``; the
 centre for an image outside the library). Its file is named after the focal point, so that moving the point makes
 new files (browsers and CDNs keep the old ones under their own names); ``forget_crops`` drops the cached names.
+
+Each process also keeps the names it found under the site version (``_known``): a page asks the cache nothing
+for renditions already found under the same version. A focal point moved in the media library drops the cached
+names of its crops before the version goes up (``services.save_library_image``), so that no process keeps them.
 """
 
 import hashlib
@@ -19,7 +23,10 @@ import logging
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import DatabaseError
 from PIL import Image, ImageOps
+
+from magazine.pagecache import version
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +42,9 @@ JPEG_QUALITY = 82
 # The shapes pages crop images to (the article cards' 16:9), as width and height ratios.
 CROPS = {"16:9": (16, 9)}
 CENTRE = (0.5, 0.5)
+# {(site version, name, widths, formats, crop): renditions found} in this process, at most KNOWN_KEPT of them.
+_known = {}
+KNOWN_KEPT = 4096
 
 
 def rendition_url(name, width, fmt, crop=None):
@@ -51,8 +61,25 @@ def rendition_url(name, width, fmt, crop=None):
 def renditions(name, widths, formats=FORMATS, crop=None):
     """``{(fmt, width): storage name of the rendition}`` for every width and format, made when missing.
 
-    A value is None when the original cannot be read. One cache round trip when all are known.
+    A value is None when the original cannot be read. One cache round trip when all are known, none when this
+    process found them under the current site version.
     """
+    try:
+        known_key = (version.current(), name, tuple(widths), tuple(formats), crop)
+    except DatabaseError:  # the version cannot be read: the cache is asked
+        known_key = None
+    known = _known.get(known_key) if known_key else None
+    if known is not None:
+        return dict(known)
+    found = _renditions(name, widths, formats, crop)
+    if known_key and all(found.values()):  # one that failed is tried again after FAILURE_TIMEOUT
+        if len(_known) >= KNOWN_KEPT:
+            _known.clear()
+        _known[known_key] = dict(found)
+    return found
+
+
+def _renditions(name, widths, formats, crop):
     ratio = CROPS[crop] if crop else None
     keys = {_cache_key(name, width, fmt, ratio): (fmt, width) for fmt in formats for width in widths}
     cached = cache.get_many(keys)
@@ -64,6 +91,11 @@ def renditions(name, widths, formats=FORMATS, crop=None):
         cache.set_many({_cache_key(name, w, f, ratio): FAILED for f, w in missing if not made[f, w]}, FAILURE_TIMEOUT)
         found.update(made)
     return found
+
+
+def forget_known():
+    """Forget the renditions this process found (tests: each has its own media folder)."""
+    _known.clear()
 
 
 def crop_box(size, ratio, focal=CENTRE):
@@ -102,6 +134,8 @@ def forget_crops(name, size):
         for fmt in FORMATS
     ]
     cache.delete_many(keys)
+    for known_key in [known_key for known_key in _known if known_key[1] == name and known_key[4]]:
+        _known.pop(known_key, None)
 
 
 def srcset_widths(original_width, widths=WIDTHS):

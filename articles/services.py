@@ -335,7 +335,9 @@ def save_library_image(*, image, by):
     """
     with transaction.atomic():
         before = EditorImage.objects.filter(pk=image.pk).values_list("focal_x", "focal_y").first()
-        image.save()
         if before is not None and before != image.focal_point:
+            # Registered before the save, whose commit raises the site version: the old names are gone from the
+            # cache before any process looks for renditions under the new version (renditions._known).
             name, size = image.image.name, (image.width, image.height)
             transaction.on_commit(lambda: forget_crops(name, size))
+        image.save()

@@ -27,30 +27,48 @@ ADDRESS_RE = re.compile(r"(\b(?:https?://|www\.)\S+|\S+@\S+\.\w+)")
 OPENS_AFTER = set(" \t\n\r\xa0([{<\u2014\u2013-/\u201c\u2018")
 
 
+DASH_RE = re.compile(r"(?<=\s)-(?=\s)")
+
+
 def _dashes(text):
+    if "-" not in text and "." not in text:
+        return text
     text = text.replace("---", "\u2014").replace("--", "\u2013")
-    text = re.sub(r"(?<=\s)-(?=\s)", "\u2013", text)  # a hyphen between spaces is a dash
+    text = DASH_RE.sub("\u2013", text)  # a hyphen between spaces is a dash
     text = text.replace("...", "\u2026").replace(". . .", "\u2026")
     return text
 
 
+QUOTE_RE = re.compile(r"[\"']")
+DECADE_RE = re.compile(r"\d\ds")
+
+
 def _quotes(text, before):
     """Curly quotes for the straight ones of ``text``, ``before`` being the character that precedes it."""
+    if '"' not in text and "'" not in text:
+        return text
     out = []
-    previous = before
-    for i, char in enumerate(text):
-        if char == '"':
+    start = 0
+    # The character before each quote as typeset: the quote before it, once curled, if it is one.
+    last_index, last_char = -1, before
+    for match in QUOTE_RE.finditer(text):
+        i = match.start()
+        previous = last_char if i - 1 == last_index else (text[i - 1] if i else before)
+        if text[i] == '"':
             char = "\u201c" if previous in OPENS_AFTER else "\u201d"
-        elif char == "'":
+        else:
             following = text[i + 1 : i + 4]
-            if previous in OPENS_AFTER and re.match(r"\d\ds", following):
+            if previous in OPENS_AFTER and DECADE_RE.match(following):
                 char = "\u2019"  # the '90s
             elif previous in OPENS_AFTER and following[:1] not in ("", " "):
                 char = "\u2018"
             else:
                 char = "\u2019"  # closing quote or apostrophe: it's
+        out.append(text[start:i])
         out.append(char)
-        previous = char
+        start = i + 1
+        last_index, last_char = i, char
+    out.append(text[start:])
     return "".join(out)
 
 

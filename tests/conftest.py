@@ -14,6 +14,7 @@ from django.utils import timezone
 from django_tasks_db.management.commands import db_worker
 
 from articles import context_processors as site_data_of_this_process
+from articles import renditions
 from articles.models import Article, Author, Category, Tag
 from magazine.pagecache import version
 
@@ -108,10 +109,12 @@ def empty_cache(settings):
     cache.clear()
     version.forget()
     site_data_of_this_process.forget()
+    renditions.forget_known()
     yield
     cache.clear()
     version.forget()
     site_data_of_this_process.forget()
+    renditions.forget_known()
 
 
 @pytest.fixture(autouse=True)

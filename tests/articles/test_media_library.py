@@ -10,8 +10,11 @@ from PIL import Image
 
 from articles.library import body_images
 from articles.models import Article, EditorImage, ImageUse
+from articles import services
+from articles.services import save_library_image
 from articles.renditions import CROPS, crop_box, cropped_size, rendition_url
 from articles.templatetags.images import responsive_body
+from magazine.pagecache import version
 from tests.articles.test_uploads import image_bytes
 from tests.conftest import make_article
 
@@ -347,6 +350,20 @@ def test_moving_the_focal_point_in_the_library_makes_new_crops(client, editor, d
     assert after != before and after.endswith("/480-16x9-950-500.jpg")  # an opaque PNG: a JPEG fallback
     assert all(is_blue(pixels_of(after).getpixel((x, 135))) for x in (2, 240, 477))
     assert rendition_url(image.image.name, 480, "jpeg") != after  # the whole image is not a crop
+
+
+@pytest.mark.django_db(transaction=True)  # the save commits: its callbacks run in the order they were registered
+def test_a_moved_focal_point_drops_the_old_crops_before_the_site_version_goes_up(editor, monkeypatch):
+    # Processes keep the renditions they found under the site version (articles/renditions.py): the old crops'
+    # names must be gone from the cache before any process looks for them under the new version.
+    image = library_image(content=two_colour_image(2000, 500, split=1000), name="halves.png")
+    calls = []
+    monkeypatch.setattr(services, "forget_crops", lambda name, size: calls.append("forget crops"))
+    bump = version.bump
+    monkeypatch.setattr(version, "bump", lambda: calls.append("version up") or bump())
+    image.focal_x = 0.9
+    save_library_image(image=image, by=editor)
+    assert calls == ["forget crops", "version up"]
 
 
 def test_an_article_card_shows_the_crop_of_the_heros_focal_point(client):

@@ -13,8 +13,10 @@ from django.urls import reverse
 from PIL import Image
 
 from articles.models import EditorImage
+from articles import renditions
 from articles.renditions import rendition_url
 from articles.templatetags.images import responsive_body
+from magazine.pagecache import version
 from tests.articles.test_uploads import image_bytes
 from tests.conftest import make_article, make_author
 
@@ -119,9 +121,24 @@ def test_a_rendition_is_made_once_and_found_again_when_the_cache_is_empty(saves)
     saves.clear()
     url = rendition_url(name, 480, "webp")
     assert len(saves) == 1
+    # Another process, after Redis lost its keys: it lists the image's folder and finds the rendition there.
     cache.clear()
+    renditions.forget_known()
     assert rendition_url(name, 480, "webp") == url
     assert len(saves) == 1
+
+
+def test_renditions_found_under_the_site_version_are_not_asked_of_the_cache_again(monkeypatch):
+    name = store("articles/hero/photo.jpg", image_bytes(width=1000, height=500))
+    url = rendition_url(name, 480, "webp")
+    asked = []
+    real_get_many = cache.get_many
+    monkeypatch.setattr(cache, "get_many", lambda keys, **kw: asked.append(keys) or real_get_many(keys, **kw))
+    assert rendition_url(name, 480, "webp") == url and asked == []
+    # After an edit readers see, the cache is asked again once, then the process knows them again.
+    version.bump()
+    assert rendition_url(name, 480, "webp") == url and rendition_url(name, 480, "webp") == url
+    assert len(asked) == 1
 
 
 def test_a_cached_rendition_url_needs_no_storage_access(no_storage_io):
