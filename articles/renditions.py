@@ -11,9 +11,10 @@ the image's focal point as far as the edges allow (the media library's ``EditorI
 centre for an image outside the library). Its file is named after the focal point, so that moving the point makes
 new files (browsers and CDNs keep the old ones under their own names); ``forget_crops`` drops the cached names.
 
-Each process also keeps the names it found under the site version (``_known``): a page asks the cache nothing
-for renditions already found under the same version. A focal point moved in the media library drops the cached
-names of its crops before the version goes up (``services.save_library_image``), so that no process keeps them.
+The markup of each picture made of renditions (templatetags/images.py) is kept by each process under the site
+version (``pictures``): a page asks the cache nothing for images already shown under the same version. A focal
+point moved in the media library drops the cached names of its crops before the version goes up
+(``services.save_library_image``), so that no process makes the old markup again under the new version.
 """
 
 import hashlib
@@ -23,10 +24,9 @@ import logging
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import DatabaseError
 from PIL import Image, ImageOps
 
-from magazine.pagecache import version
+from magazine.pagecache.memo import VersionMemo
 
 logger = logging.getLogger(__name__)
 
@@ -42,9 +42,8 @@ JPEG_QUALITY = 82
 # The shapes pages crop images to (the article cards' 16:9), as width and height ratios.
 CROPS = {"16:9": (16, 9)}
 CENTRE = (0.5, 0.5)
-# {(site version, name, widths, formats, crop): renditions found} in this process, at most KNOWN_KEPT of them.
-_known = {}
-KNOWN_KEPT = 4096
+# The markup of pictures made of renditions, in this process, under the site version.
+pictures = VersionMemo()
 
 
 def rendition_url(name, width, fmt, crop=None):
@@ -61,25 +60,8 @@ def rendition_url(name, width, fmt, crop=None):
 def renditions(name, widths, formats=FORMATS, crop=None):
     """``{(fmt, width): storage name of the rendition}`` for every width and format, made when missing.
 
-    A value is None when the original cannot be read. One cache round trip when all are known, none when this
-    process found them under the current site version.
+    A value is None when the original cannot be read. One cache round trip when all are known.
     """
-    try:
-        known_key = (version.current(), name, tuple(widths), tuple(formats), crop)
-    except DatabaseError:  # the version cannot be read: the cache is asked
-        known_key = None
-    known = _known.get(known_key) if known_key else None
-    if known is not None:
-        return dict(known)
-    found = _renditions(name, widths, formats, crop)
-    if known_key and all(found.values()):  # one that failed is tried again after FAILURE_TIMEOUT
-        if len(_known) >= KNOWN_KEPT:
-            _known.clear()
-        _known[known_key] = dict(found)
-    return found
-
-
-def _renditions(name, widths, formats, crop):
     ratio = CROPS[crop] if crop else None
     keys = {_cache_key(name, width, fmt, ratio): (fmt, width) for fmt in formats for width in widths}
     cached = cache.get_many(keys)
@@ -91,11 +73,6 @@ def _renditions(name, widths, formats, crop):
         cache.set_many({_cache_key(name, w, f, ratio): FAILED for f, w in missing if not made[f, w]}, FAILURE_TIMEOUT)
         found.update(made)
     return found
-
-
-def forget_known():
-    """Forget the renditions this process found (tests: each has its own media folder)."""
-    _known.clear()
 
 
 def crop_box(size, ratio, focal=CENTRE):
@@ -134,8 +111,7 @@ def forget_crops(name, size):
         for fmt in FORMATS
     ]
     cache.delete_many(keys)
-    for known_key in [known_key for known_key in _known if known_key[1] == name and known_key[4]]:
-        _known.pop(known_key, None)
+    pictures.clear()
 
 
 def srcset_widths(original_width, widths=WIDTHS):

@@ -109,12 +109,12 @@ def empty_cache(settings):
     cache.clear()
     version.forget()
     site_data_of_this_process.forget()
-    renditions.forget_known()
+    renditions.pictures.clear()
     yield
     cache.clear()
     version.forget()
     site_data_of_this_process.forget()
-    renditions.forget_known()
+    renditions.pictures.clear()
 
 
 @pytest.fixture(autouse=True)

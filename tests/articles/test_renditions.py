@@ -15,7 +15,7 @@ from PIL import Image
 from articles.models import EditorImage
 from articles import renditions
 from articles.renditions import rendition_url
-from articles.templatetags.images import responsive_body
+from articles.templatetags.images import picture_html, responsive_body
 from magazine.pagecache import version
 from tests.articles.test_uploads import image_bytes
 from tests.conftest import make_article, make_author
@@ -123,22 +123,36 @@ def test_a_rendition_is_made_once_and_found_again_when_the_cache_is_empty(saves)
     assert len(saves) == 1
     # Another process, after Redis lost its keys: it lists the image's folder and finds the rendition there.
     cache.clear()
-    renditions.forget_known()
     assert rendition_url(name, 480, "webp") == url
     assert len(saves) == 1
 
 
-def test_renditions_found_under_the_site_version_are_not_asked_of_the_cache_again(monkeypatch):
+def test_a_picture_shown_under_the_site_version_is_not_asked_of_the_cache_again(monkeypatch):
     name = store("articles/hero/photo.jpg", image_bytes(width=1000, height=500))
-    url = rendition_url(name, 480, "webp")
+    first = picture_html(name, alt="A scan", width=1000, height=500, sizes="100vw")
+    assert first.startswith("<picture>")
     asked = []
     real_get_many = cache.get_many
     monkeypatch.setattr(cache, "get_many", lambda keys, **kw: asked.append(keys) or real_get_many(keys, **kw))
-    assert rendition_url(name, 480, "webp") == url and asked == []
-    # After an edit readers see, the cache is asked again once, then the process knows them again.
-    version.bump()
-    assert rendition_url(name, 480, "webp") == url and rendition_url(name, 480, "webp") == url
+    assert picture_html(name, alt="A scan", width=1000, height=500, sizes="100vw") == first and asked == []
+    # Other arguments are another picture.
+    assert 'alt="Another"' in picture_html(name, alt="Another", width=1000, height=500, sizes="100vw")
     assert len(asked) == 1
+    # After an edit readers see, the cache is asked again once, then the process knows the picture again.
+    version.bump()
+    for _ in range(2):
+        assert picture_html(name, alt="A scan", width=1000, height=500, sizes="100vw") == first
+    assert len(asked) == 2
+
+
+def test_a_picture_whose_original_cannot_be_read_is_tried_again_each_time(monkeypatch):
+    made = []
+    real = renditions._find_or_make
+    monkeypatch.setattr(renditions, "_find_or_make", lambda *args: made.append(args) or real(*args))
+    for _ in range(2):
+        cache.clear()  # the failure is remembered by the cache for a while, not by the process
+        assert picture_html("articles/hero/gone.jpg", alt="", width=1000, height=500, sizes="100vw").startswith("<img")
+    assert len(made) == 2
 
 
 def test_a_cached_rendition_url_needs_no_storage_access(no_storage_io):
