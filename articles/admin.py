@@ -9,6 +9,7 @@ from django.forms.widgets import Media
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.templatetags.static import static
 from django.urls import path, reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -65,6 +66,11 @@ class RichTextWidget(CKEditorWidget):
         self.config["uploadUrl"] = upload_url
         self.config["filebrowserUploadUrl"] = upload_url
         self.config["filebrowserUploadMethod"] = "xhr"
+        # The editing area shows the body as the article page does: an image no wider than the text.
+        self.config["contentsCss"] = [
+            static("ckeditor/ckeditor/contents.css"),  # CKEditor's own, which a list of stylesheets replaces
+            static("articles/editor-content.css"),
+        ]
 
     @property
     def media(self):
