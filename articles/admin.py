@@ -9,6 +9,7 @@ from django.forms.widgets import Media
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.templatetags.static import static
 from django.urls import path, reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -65,6 +66,11 @@ class RichTextWidget(CKEditorWidget):
         self.config["uploadUrl"] = upload_url
         self.config["filebrowserUploadUrl"] = upload_url
         self.config["filebrowserUploadMethod"] = "xhr"
+        # The editing area shows the body as the article page does: an image no wider than the text.
+        self.config["contentsCss"] = [
+            static("ckeditor/ckeditor/contents.css"),  # CKEditor's own, which a list of stylesheets replaces
+            static("articles/editor-content.css"),
+        ]
 
     @property
     def media(self):
@@ -142,6 +148,11 @@ class ArticleAdminForm(ImageUploadMixin, forms.ModelForm):
         if reviewed and not reviewer:
             self.add_error("medical_reviewer", forms.ValidationError("Choose who reviewed the article.", code="required"))
         return cleaned_data
+
+    def workflow_refusals(self):
+        """What the review and publication rules found against this form's action (said at the top of the page)."""
+        body_errors = self.errors.as_data().get("body", []) if self.is_bound else []
+        return [message for error in body_errors if error.code == "image_alt_required" for message in error.messages]
 
     def _check_version(self, edit_version):
         if self.before is None or edit_version is None or edit_version == self.instance.version:
@@ -256,6 +267,12 @@ class StateFilter(admin.SimpleListFilter):
 
 
 WORKFLOW_ACTIONS = ("save", "submit", "publish", "unpublish")
+# What an action refused by the review and publication rules did not do.
+REFUSED_ACTIONS = {
+    "save": "Not saved",
+    "submit": "Not submitted for review: nothing was saved",
+    "publish": "Not published: nothing was saved",
+}
 
 
 @admin.register(Article)
@@ -366,6 +383,11 @@ class ArticleAdmin(ArticleEditorToolsMixin, NeedToKnowAdminMixin, RichTextAdminM
         field_errors = any(name != NON_FIELD_ERRORS for name in form.errors) or any(
             inline.formset.total_error_count() for inline in context.get("inline_admin_formsets", [])
         )
+        refusals = form.workflow_refusals()
+        if refusals:
+            # The button pressed was refused by a rule of the workflow: why, where the page starts (the field's
+            # error says it again below, beside what to fix).
+            messages.error(request, f"{REFUSED_ACTIONS[form.workflow_action]}. {' '.join(refusals)}")
         if form.non_field_errors() and not field_errors:
             # A refused action: its reason at the top of the page, not "Please correct the error below".
             for error in form.non_field_errors():

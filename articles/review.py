@@ -4,14 +4,17 @@ django-reversion-compare over the revisions of django-reversion), and the review
 """
 
 import json
+import posixpath
 import re
-from html import unescape
+from html import escape, unescape
+from urllib.parse import urlsplit
 
 from django import forms
 from reversion.models import Version
 from reversion_compare.helpers import html_diff
 
 from .models import AuditEvent, content_fingerprint
+from .templatetags.images import IMG_RE, _attributes
 
 # How far back in an article's history the last signed-off version is looked for.
 HISTORY_DEPTH = 200
@@ -55,10 +58,22 @@ class ReviewForm(forms.Form):
 
 
 def readable_text(html):
-    """Sanitised HTML as text, a line for each paragraph, heading or list item: what a reviewer compares."""
-    text = BLOCK_END_RE.sub("\n", html or "")
+    """
+    Sanitised HTML as text, a line for each paragraph, heading, list item or image: what a reviewer compares. An
+    image is its alt text and file name, so that a photo swapped or described differently shows in the diff (the
+    sign-off covers the body's images too).
+    """
+    text = IMG_RE.sub(_image_line, html or "")
+    text = BLOCK_END_RE.sub("\n", text)
     text = unescape(TAG_RE.sub("", text))
     return BLANK_LINES_RE.sub("\n", text).strip()
+
+
+def _image_line(match):
+    attributes = _attributes(match.group(1))
+    alt = " ".join(attributes.get("alt", "").split()) or "no alt text"
+    name = posixpath.basename(urlsplit(attributes.get("src", "")).path) or "no address"
+    return "\n" + escape(f"[Image: {alt} ({name})]") + "\n"  # unescaped again with the rest of the text
 
 
 def last_signed_off_version(article):

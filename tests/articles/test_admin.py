@@ -1,6 +1,11 @@
+import json
+import re
 from datetime import timedelta
+from html import unescape
+from pathlib import Path
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -51,6 +56,15 @@ def test_editor_sees_the_article_admin_with_ckeditor(client, editor):
     assert 'data-type="ckeditortype"' in html
     assert "ckeditor/ckeditor/ckeditor.js" in html and "articles/editor-upload.js" in html
     assert "/editor/upload/" in html
+
+
+def test_the_editing_area_shows_images_no_wider_than_the_text(client, editor):
+    client.force_login(editor)
+    html = client.get(ADD).content.decode()
+    config = json.loads(unescape(re.search(r'data-config="([^"]*)"', html).group(1)))
+    assert config["contentsCss"] == ["/static/ckeditor/ckeditor/contents.css", "/static/articles/editor-content.css"]
+    assert all(finders.find(url.removeprefix("/static/")) for url in config["contentsCss"])
+    assert "max-width: 100%" in Path(finders.find("articles/editor-content.css")).read_text()
 
 
 def test_editor_creates_an_article_whose_body_is_sanitised(client, editor):

@@ -133,6 +133,23 @@ def test_the_diff_shows_what_changed_since_the_last_sign_off(client, editor, rev
     assert "Title <span" not in html[: html.index('id="title-diff"')].rsplit("<h3>", 1)[1]  # the title changed
 
 
+def test_a_photo_swapped_since_the_sign_off_shows_in_the_diff(client, editor, reviewer, reviewer_profile, submitted):
+    photo = '<p><img src="/media/editor/2026/12/physio-1.jpg" alt="A physiotherapist with a patient"></p>'
+    submitted.body += photo
+    submitted.save()
+    client.force_login(reviewer)
+    decide(client, submitted, "sign_off")
+    submitted.refresh_from_db()
+    client.force_login(editor)
+    form = edit_form(submitted, body=submitted.body.replace("physio-1.jpg", "physio-2.jpg"))
+    assert client.post(change_url(submitted), form).status_code == 302
+    client.force_login(reviewer)
+    html = client.get(review_url(submitted)).content.decode()
+    assert "Body <span" not in html[: html.index('id="body-diff"')].rsplit("<h3>", 1)[1]  # not "(unchanged)"
+    body = html[html.index('id="body-diff"') : html.index("</pre>", html.index('id="body-diff"'))]
+    assert "[Image: A physiotherapist with a patient (physio-<del>1</del><ins>2</ins>.jpg)]" in body
+
+
 def test_an_unchanged_title_says_so(client, reviewer, submitted):
     client.force_login(reviewer)
     html = client.get(review_url(submitted)).content.decode()
@@ -191,3 +208,11 @@ def test_the_review_screen_is_a_fixed_number_of_queries(client, reviewer, submit
 
 def test_readable_text_puts_each_paragraph_on_its_own_line():
     assert readable_text("<h2 id='a'>Title</h2><p>One &amp; two.</p><ul><li>A</li><li>B</li></ul>") == "Title\nOne & two.\nA\nB"
+
+
+def test_readable_text_writes_each_image_as_its_alt_text_and_file_name():
+    body = (
+        '<p>Walk.</p><p><img src="/media/editor/2026/12/physio.jpg" alt="A physio &amp; a &lt;patient&gt;"></p>'
+        '<p><img src="https://example.org/x.png?size=2"></p>'
+    )
+    assert readable_text(body) == "Walk.\n[Image: A physio & a <patient> (physio.jpg)]\n[Image: no alt text (x.png)]"

@@ -78,13 +78,21 @@ def pytest_runtest_makereport(item, call):
 
 @pytest.fixture
 def log_in(live_server):
-    """``log_in(page, user)``: log ``user`` in to the admin in ``page``, as they would, and land on the desk."""
+    """
+    ``log_in(page, user)``: log ``user`` in to the admin in ``page``, as they would, and land on the desk; with
+    ADMIN_REQUIRE_2FA on, with the code their authenticator device shows now.
+    """
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
     from playwright.sync_api import expect
 
     def log_in(page, user):
         page.goto(f"{live_server.url}/admin/")
         page.get_by_label("Username").fill(user.username)
         page.get_by_label("Password").fill(PASSWORD)
+        if settings.ADMIN_REQUIRE_2FA:
+            device = TOTPDevice.objects.get(user=user, confirmed=True)
+            page.get_by_label("OTP Token").fill(f"{totp(device.bin_key):06d}")
         page.get_by_role("button", name="Log in").click()
         expect(page.get_by_role("heading", name="Editorial desk")).to_be_visible()
 

@@ -1,7 +1,8 @@
 """
-The editor tools in Chromium: an editor's unsaved work comes back after the tab was closed, the content checks
-block an image without alt text until it is described, and a preview link works for someone without an account
-until it is revoked. No page reports a Content Security Policy violation.
+The editor tools in Chromium: an editor's unsaved work comes back after the tab was closed, and the preview and the
+form with its tools fit the screen. No page reports a Content Security Policy violation. The content checks that
+block an image without alt text, and a preview link opened by someone without an account until it is revoked, are
+steps of the editorial journey (test_workflow_journey.py).
 """
 
 import re
@@ -11,10 +12,10 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from articles.models import Article
-from editing.models import ArticleAutosave, PreviewLinkUse
+from editing.models import ArticleAutosave
 from tests.browser.test_content_security_policy import watch
 from tests.browser.test_editor_journey import CKEDITOR_READY, open_add_article
-from tests.conftest import make_article, make_category
+from tests.conftest import make_article
 
 pytestmark = pytest.mark.browser
 
@@ -99,71 +100,6 @@ def test_the_work_in_a_new_article_comes_back_and_can_be_discarded(live_server, 
     expect(again.locator("#id_title")).to_have_value("")
     expect(again.locator(".autosave-status")).to_contain_text("discarded")
     assert not ArticleAutosave.objects.exists()
-
-
-def test_an_image_without_alt_text_blocks_review_until_it_is_described(live_server, new_page, editor, log_in):
-    # Medical: it goes to the reviewers before readers (non-medical articles are published by editors directly).
-    article = make_article(
-        title="Hip replacement in Lisbon: costs and recovery", status=Article.Status.DRAFT,
-        category=make_category(is_medical=True),
-    )  # fmt: skip
-    page = new_page()
-    violations = watch(page)
-    log_in(page, editor)
-    open_article(page, live_server, article)
-    image = '<h2>Recovery</h2><p>Walking again.</p><p><img src="/static/favicon.svg" width="40" height="40"></p>'
-    page.evaluate("html => CKEDITOR.instances.id_body.setData(html)", image)
-    # The panel follows the text while it is typed.
-    expect(page.locator("#content-checks .content-check-blocking")).to_contain_text("have no alt text")
-
-    page.get_by_role("button", name="Submit for review", exact=True).last.click()
-    expect(page.locator(".errornote")).to_be_visible()
-    expect(page.locator(".field-body .errorlist")).to_contain_text("have no alt text")
-    article.refresh_from_db()
-    assert article.status == Article.Status.DRAFT
-
-    page.wait_for_function(CKEDITOR_READY)
-    page.evaluate("html => CKEDITOR.instances.id_body.setData(html)", image.replace("<img ", '<img alt="A patient walking with a physiotherapist" '))
-    expect(page.locator("#content-checks")).to_contain_text("Every image in the body has alt text.")
-    page.get_by_role("button", name="Submit for review", exact=True).last.click()
-    expect(page.locator(".messagelist .success").first).to_be_visible()
-    article.refresh_from_db()
-    assert article.status == Article.Status.IN_REVIEW and 'alt="A patient walking' in article.body
-    assert violations == []
-
-
-def test_an_outside_reader_opens_a_preview_link_until_it_is_revoked(live_server, new_page, editor, log_in):
-    article = make_article(title="Stem cells for stroke: the evidence", status=Article.Status.DRAFT, body="<p>Draft findings.</p>")
-    page = new_page()
-    violations = watch(page)
-    log_in(page, editor)
-    open_article(page, live_server, article)
-    page.get_by_role("link", name="Make a preview link").click()
-    page.get_by_label("Shared with").fill("Dr Okafor")
-    page.get_by_role("button", name="Make the link").click()
-    url = page.locator("#preview-url").input_value()
-    assert url.startswith(f"{live_server.url}/preview/")
-
-    reader = new_page()  # no account, no session
-    reader_violations = watch(reader)
-    response = reader.goto(url)
-    assert response.status == 200 and response.headers["x-robots-tag"] == "noindex, nofollow"
-    expect(reader.get_by_role("heading", level=1)).to_have_text("Stem cells for stroke: the evidence")
-    expect(reader.locator(".preview-banner")).to_contain_text("Preview shared by the editors")
-    expect(reader.locator('meta[name="robots"]')).to_have_attribute("content", "noindex, nofollow")
-    assert reader.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-
-    open_article(page, live_server, article)
-    expect(page.locator(".preview-links")).to_contain_text("Dr Okafor")
-    page.get_by_role("link", name="revoke").click()
-    page.get_by_role("button", name="Revoke the link").click()
-    expect(page.locator(".messagelist .success")).to_contain_text("revoked")
-
-    gone = reader.goto(url)
-    assert gone.status == 410
-    expect(reader.get_by_role("heading", level=1)).to_have_text("This preview link no longer works")
-    assert [use.outcome for use in PreviewLinkUse.objects.order_by("at")] == ["shown", "revoked"]
-    assert violations == [] and reader_violations == []
 
 
 @pytest.mark.parametrize("width", [390, 1366])

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from articles.models import Article
 from tests.articles.test_admin import article_form
+from tests.articles.test_workflow import edit_form
 from tests.conftest import make_article
 
 pytestmark = pytest.mark.django_db
@@ -28,6 +29,35 @@ def test_an_image_without_alt_text_refuses_review_and_publication(client, editor
     html = response.content.decode()
     assert "Must fix" in html  # the panel says it too, from what was typed
     assert "/media/editor/x.jpg" in html
+
+
+@pytest.mark.parametrize(
+    "action, refused",
+    [("submit", "Not submitted for review: nothing was saved."), ("publish", "Not published: nothing was saved.")],
+)
+def test_a_refusal_for_alt_text_says_why_at_the_top_of_the_page(client, editor, action, refused):
+    client.force_login(editor)
+    html = client.post(reverse("admin:articles_article_add"), article_form(body=NO_ALT, _action=action)).content.decode()
+    top = html[html.index('class="messagelist"') : html.index('id="article_form"')]
+    assert f"{refused} 1 image(s) in the body have no alt text" in top
+    assert "(double-click the image in the editor, “Alternative Text”)" in top
+
+
+def test_a_change_to_an_article_in_review_refused_for_alt_text_says_it_was_not_saved(client, editor):
+    article = make_article(status=Article.Status.IN_REVIEW, body=WITH_ALT)
+    stored = Article.objects.get(pk=article.pk).body
+    client.force_login(editor)
+    response = client.post(reverse("admin:articles_article_change", args=[article.pk]), edit_form(article, body=NO_ALT))
+    html = response.content.decode()
+    assert "Not saved. 1 image(s) in the body have no alt text" in html[: html.index('id="article_form"')]
+    article.refresh_from_db()
+    assert article.body == stored
+
+
+def test_other_errors_add_nothing_at_the_top(client, editor):
+    client.force_login(editor)
+    html = client.post(reverse("admin:articles_article_add"), article_form(title="", _action="submit")).content.decode()
+    assert 'class="messagelist"' not in html and "Please correct the error below." in html
 
 
 def test_a_draft_with_an_image_without_alt_text_is_saved_and_the_panel_says_what_to_fix(client, editor):
