@@ -862,8 +862,9 @@ class QuoteAdmin(AccessLoggedAdmin):
         view = PatientQuoteView()
         view.setup(request)
         view.quote, view.quote_request = quote, quote.quote_request
-        # The quotes already sent, with this one first, as the patient will see them once it is sent.
-        quotes = [quote, *(sent for sent in view.sent_quotes() if sent.pk != quote.pk)]
+        # The quotes already sent, then this one (sent last, even when it is sent again), as the patient will see
+        # them once it is sent.
+        quotes = [*(sent for sent in view.sent_quotes() if sent.pk != quote.pk), quote]
         quote.quote_request = view.quote_request
         response = view.render_to_response(view.get_context_data(preview=True, quotes=quotes))
         response["X-Robots-Tag"] = "noindex, nofollow"

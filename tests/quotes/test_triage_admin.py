@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from outbox.models import Email
 from quotes.models import AccessLog, Quote, QuoteRequest
+from quotes.services import send_quote
 from tests.quotes.test_admin import make_request
 from tests.quotes.test_permissions import login, manager  # noqa: F401  (fixture)
 from tests.quotes.test_quotes import make_quote
@@ -93,6 +94,18 @@ def test_the_patient_page_preview_is_the_page_the_patient_link_opens(client, tri
         assert "Flights are not included." in html and "Line 0" in html and "Line 1" in html
     assert [t.name for t in preview.templates][:1] == [t.name for t in patient.templates][:1]
     assert client.post(patient_page_url(quote)).status_code in (302, 405)
+
+
+def test_the_patient_page_preview_puts_the_quote_after_those_already_sent_as_sending_will(client, triage):
+    earlier = make_quote()
+    Quote.objects.filter(pk=earlier.pk).update(clinic="Sent Before Clinic")
+    send_quote(quote=Quote.objects.get(pk=earlier.pk), by=triage)
+    quote = make_quote(earlier.quote_request)
+    Quote.objects.filter(pk=quote.pk).update(clinic="Previewed Clinic")
+    client.force_login(triage)
+    html = client.get(patient_page_url(quote)).content.decode()
+    assert html.index("Quote 1") < html.index("Sent Before Clinic") < html.index("Quote 2") < html.index("Previewed Clinic")
+    assert html.count("quote-card-linked") == 1 and "quote-card-linked" in html.split("Sent Before Clinic")[1]
 
 
 def test_the_preview_is_an_access_to_the_request(client, triage):
