@@ -747,8 +747,35 @@ class PatientMessageInline(ReadOnlyAdminMixin, admin.TabularInline):
     verbose_name_plural = "the patient's answers on this quote (the whole conversation is on the request)"
 
 
+class QuoteForm(forms.ModelForm):
+    class Meta:
+        model = Quote
+        fields = "__all__"
+        help_texts = {
+            "clinic": "The clinic or hospital that would treat the patient, when it is not in the directory (a clinic "
+            "chosen from the directory gives its own name here when the quote is saved).",
+        }
+
+    def clean(self):
+        cleaned_data = super().clean()
+        listing, name = cleaned_data.get("clinic_listing"), cleaned_data.get("clinic", "")
+        if listing and "clinic" in self.changed_data and name and name != listing.name:
+            # Saving would replace the typed name with the directory's: said now, with what was typed kept.
+            self.add_error(
+                "clinic",
+                ValidationError(
+                    "“%(listing)s” is chosen from the directory, and the quote takes its name: empty this field, or "
+                    "empty “Clinic in the directory” to name a clinic outside it.",
+                    code="clinic_name_differs",
+                    params={"listing": listing.name},
+                ),
+            )
+        return cleaned_data
+
+
 @admin.register(Quote)
 class QuoteAdmin(AccessLoggedAdmin):
+    form = QuoteForm
     list_display = ["__str__", "quote_request", "clinic", "total_display", "valid_until", "sent_at", "accepted_at"]
     list_select_related = ["quote_request"]
     list_filter = ["currency", "sent_at", "accepted_at"]
