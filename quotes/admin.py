@@ -792,6 +792,7 @@ class QuoteAdmin(AccessLoggedAdmin):
 
     class Media:
         js = ["quotes/admin/quote-total.js"]
+        css = {"all": ["quotes/admin/triage.css"]}
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("quote_request").prefetch_related("lines")

@@ -141,6 +141,7 @@ def test_the_quote_page_has_a_send_to_patient_button_and_a_readable_total(client
     client.force_login(triage)
     html = client.get(reverse("admin:quotes_quote_change", args=[quote.pk])).content.decode()
     assert f'href="{send_url(quote)}"' in html and "Send to patient" in html
+    assert "quotes/admin/triage.css" in html  # the styles of the live total and of the lines' amounts
     assert "US$8,245.49" in html  # in the patient's locale (quotes/money.py), en_GB by default
     assert "quotes/admin/quote-total.js" in html and 'class="live-total" data-locale="en-GB"' in html
 
