@@ -314,32 +314,57 @@ class ReplyTemplateSelect(forms.Select):
         return option
 
 
-class NoteForm(forms.ModelForm):
+class ReplyTemplateForm(forms.ModelForm):
+    """
+    A form whose ``text`` staff may start from a reply template: reply-templates.js fills the text in as they
+    choose one. A template chosen for an empty text (without the script) is saved as the text, or, when the
+    patient would read it unchecked (``completed_before_saving``), put in the form for staff to complete first.
+    """
+
     reply_template = forms.ModelChoiceField(
         queryset=ReplyTemplate.objects.filter(is_active=True),
         required=False,
         empty_label="No template",
         widget=ReplyTemplateSelect(attrs={"class": "reply-template"}),
-        help_text="Starts the note with a template's text (filled in as you choose, or on saving if the note is empty).",
     )
-
-    class Meta:
-        model = Note
-        fields = ["reply_template", "text"]
+    completed_before_saving = False
+    template_help_text = ""
+    empty_text_message = ""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["text"].required = False
+        self.fields["reply_template"].help_text = self.template_help_text
 
     def clean(self):
         cleaned_data = super().clean()
         template = cleaned_data.get("reply_template")
-        if not cleaned_data.get("text", "").strip():
-            if template is None:
-                self.add_error("text", forms.ValidationError("Write the note, or choose a reply template.", code="required"))
-            else:
-                cleaned_data["text"] = template.body
+        if cleaned_data.get("text", "").strip():
+            return cleaned_data
+        if template is None:
+            self.add_error("text", forms.ValidationError(self.empty_text_message, code="required"))
+        elif self.completed_before_saving:
+            self.data = self.data.copy()
+            self.data[self.add_prefix("text")] = template.body
+            self.add_error(
+                "text",
+                forms.ValidationError(
+                    "The template's text is in the box now: complete it for this patient, then save to send it.",
+                    code="template_to_complete",
+                ),
+            )
+        else:
+            cleaned_data["text"] = template.body
         return cleaned_data
+
+
+class NoteForm(ReplyTemplateForm):
+    template_help_text = "Starts the note with a template's text (filled in as you choose, or on saving if the note is empty)."
+    empty_text_message = "Write the note, or choose a reply template."
+
+    class Meta:
+        model = Note
+        fields = ["reply_template", "text"]
 
 
 class NoteInline(admin.TabularInline):
@@ -378,10 +403,15 @@ class StatusChangeInline(ReadOnlyAdminMixin, admin.TabularInline):
     verbose_name_plural = "status history"
 
 
-class ReplyForm(forms.ModelForm):
+class ReplyForm(ReplyTemplateForm):
+    # What the patient reads cannot be rewritten once sent: a template is always read and completed before.
+    completed_before_saving = True
+    template_help_text = "Starts the reply with a template's text, to complete for this patient before saving."
+    empty_text_message = "Write the reply, or choose a reply template."
+
     class Meta:
         model = PatientMessage
-        fields = ["text"]
+        fields = ["reply_template", "text"]
         labels = {"text": "Reply to the patient"}
         widgets = {"text": forms.Textarea(attrs={"rows": 3, "cols": 60})}
 
@@ -401,11 +431,15 @@ class ConversationInline(admin.StackedInline):
     model = PatientMessage
     form = ReplyForm
     extra = 1
-    fields = ["created_at", "kind", "author", "text", "attachments"]
+    fields = ["created_at", "kind", "author", "reply_template", "text", "attachments"]
     readonly_fields = ["created_at", "kind", "author", "attachments"]
     can_delete = False
     verbose_name = "reply to the patient (they are told by an e-mail without its text)"
     verbose_name_plural = "conversation with the patient"
+
+    class Media:
+        js = ["quotes/admin/reply-templates.js"]
+        css = {"all": ["quotes/admin/triage.css"]}
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("author", "quote").prefetch_related("records")
@@ -713,8 +747,35 @@ class PatientMessageInline(ReadOnlyAdminMixin, admin.TabularInline):
     verbose_name_plural = "the patient's answers on this quote (the whole conversation is on the request)"
 
 
+class QuoteForm(forms.ModelForm):
+    class Meta:
+        model = Quote
+        fields = "__all__"
+        help_texts = {
+            "clinic": "The clinic or hospital that would treat the patient, when it is not in the directory (a clinic "
+            "chosen from the directory gives its own name here when the quote is saved).",
+        }
+
+    def clean(self):
+        cleaned_data = super().clean()
+        listing, name = cleaned_data.get("clinic_listing"), cleaned_data.get("clinic", "")
+        if listing and "clinic" in self.changed_data and name and name != listing.name:
+            # Saving would replace the typed name with the directory's: said now, with what was typed kept.
+            self.add_error(
+                "clinic",
+                ValidationError(
+                    "“%(listing)s” is chosen from the directory, and the quote takes its name: empty this field, or "
+                    "empty “Clinic in the directory” to name a clinic outside it.",
+                    code="clinic_name_differs",
+                    params={"listing": listing.name},
+                ),
+            )
+        return cleaned_data
+
+
 @admin.register(Quote)
 class QuoteAdmin(AccessLoggedAdmin):
+    form = QuoteForm
     list_display = ["__str__", "quote_request", "clinic", "total_display", "valid_until", "sent_at", "accepted_at"]
     list_select_related = ["quote_request"]
     list_filter = ["currency", "sent_at", "accepted_at"]
@@ -731,6 +792,7 @@ class QuoteAdmin(AccessLoggedAdmin):
 
     class Media:
         js = ["quotes/admin/quote-total.js"]
+        css = {"all": ["quotes/admin/triage.css"]}
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("quote_request").prefetch_related("lines")
@@ -828,8 +890,9 @@ class QuoteAdmin(AccessLoggedAdmin):
         view = PatientQuoteView()
         view.setup(request)
         view.quote, view.quote_request = quote, quote.quote_request
-        # The quotes already sent, with this one first, as the patient will see them once it is sent.
-        quotes = [quote, *(sent for sent in view.sent_quotes() if sent.pk != quote.pk)]
+        # The quotes already sent, then this one (sent last, even when it is sent again), as the patient will see
+        # them once it is sent.
+        quotes = [*(sent for sent in view.sent_quotes() if sent.pk != quote.pk), quote]
         quote.quote_request = view.quote_request
         response = view.render_to_response(view.get_context_data(preview=True, quotes=quotes))
         response["X-Robots-Tag"] = "noindex, nofollow"

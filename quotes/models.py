@@ -382,8 +382,9 @@ class Quote(models.Model):
     def save(self, *args, **kwargs):
         if not self.token:
             self.token = secrets.token_urlsafe(32)
-        if self.clinic_listing_id and not self.clinic:
-            # The name stays with the quote if the clinic ever leaves the directory.
+        if self.clinic_listing_id and kwargs.get("update_fields") is None:
+            # A clinic of the directory is named as the directory names it, also when triage choose another one
+            # (its name follows), and the name stays with the quote if the clinic ever leaves the directory.
             self.clinic = self.clinic_listing.name
         super().save(*args, **kwargs)
 

@@ -240,7 +240,8 @@ class QuoteThanksView(TemplateView):
 class PatientQuoteView(TemplateView):
     """
     The patient's page of their request, reached through the signed link of one of its quotes: every quote sent
-    for the request, side by side (the link's own first), the conversation with our team, and the acceptance.
+    for the request, side by side in the order they were sent (the link's own marked), the conversation with our
+    team, and the acceptance.
     """
 
     template_name = "quotes/quote_patient.html"
@@ -271,7 +272,11 @@ class PatientQuoteView(TemplateView):
         return render(request, "quotes/quote_link_error.html", {"expired": status == 410}, status=status)
 
     def sent_quotes(self):
-        """The request's quotes the patient was sent, the link's own first, then in the order they were sent."""
+        """
+        The request's quotes the patient was sent, in the order they were sent, whichever link opened the page: each
+        e-mail leads to one quote (the latest, for a reply), and "Quote 1" must stay the quote the patient compared
+        and wrote about as "Quote 1", its button where it was.
+        """
         quotes = list(
             self.quote_request.quotes.filter(sent_at__isnull=False)
             .select_related("destination", "clinic_listing")
@@ -280,7 +285,7 @@ class PatientQuoteView(TemplateView):
         )
         for quote in quotes:
             quote.quote_request = self.quote_request  # its prices are written in the request's locale
-        return sorted(quotes, key=lambda quote: quote.pk != self.quote.pk)
+        return quotes
 
     def post(self, request, *args, **kwargs):
         if link_rate_limited(self.quote_request):
@@ -319,6 +324,7 @@ class PatientQuoteView(TemplateView):
         thread = list(self.quote_request.messages.select_related("quote").prefetch_related("records"))
         return super().get_context_data(
             quote=self.quote,
+            linked=self.quote,  # marked among the quotes, whose loop names each ``quote``
             quote_request=self.quote_request,
             quotes=quotes,
             accepted=next((quote for quote in quotes if quote.accepted_at), None),

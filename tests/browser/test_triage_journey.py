@@ -55,10 +55,11 @@ def test_triage_previews_and_sends_quotes_from_two_clinics(live_server, new_page
             page.get_by_role("link", name="the page the patient will see").click()
         patient_page = opened.value
         expect(patient_page.get_by_role("heading", name=f"Your quote {quote_request.reference}")).to_be_visible()
-        # This quote first, beside those already sent, as the patient will see them once it is sent.
+        # Those already sent, then this one, as the patient will see them once it is sent.
         expect(patient_page.locator(".quote-card")).to_have_count(sent_before + 1)
-        expect(patient_page.locator(".quote-card").first.locator(".quote-table tbody tr")).to_have_count(2)
-        expect(patient_page.locator(".quote-card").first).to_contain_text(clinic)
+        expect(patient_page.locator(".quote-card").last.locator(".quote-table tbody tr")).to_have_count(2)
+        expect(patient_page.locator(".quote-card").last).to_contain_text(clinic)
+        expect(patient_page.locator(".quote-card-linked")).to_contain_text(clinic)
         patient_page.close()
         page.get_by_role("button", name="Confirm: send to the patient").click()
         expect(page.locator(".messagelist .success")).to_contain_text("quote sent to the patient")

@@ -12,7 +12,7 @@ from clinics.models import Accreditation, Clinic, DestinationPage
 from quotes.models import Quote
 from tests.clinics.factories import make_accreditation, make_clinic, make_destination, make_treatment
 from tests.quotes.test_admin import make_request
-from tests.quotes.test_quotes import make_quote
+from tests.quotes.test_quotes import make_quote, quote_form
 
 pytestmark = pytest.mark.django_db
 
@@ -260,3 +260,49 @@ def test_a_quote_keeps_the_clinic_s_name_when_the_clinic_is_deleted(objects):
     objects["clinic"].delete()
     quote = Quote.objects.get(pk=quote.pk)
     assert quote.clinic_listing is None and quote.clinic == "Bosphorus Hospital"
+
+
+def quote_change_form(quote, **overrides):
+    """The quote's change form as it is, with ``overrides``; no line changed."""
+    data = quote_form(quote.quote_request, **{"clinic": quote.clinic, "clinic_listing": quote.clinic_listing_id or "", "lines-TOTAL_FORMS": "0"})
+    data["valid_until"] = quote.valid_until.isoformat()
+    data.update(overrides)
+    return data
+
+
+def test_a_quote_takes_the_name_of_the_directory_clinic_chosen_and_follows_another_one(client, triage, objects):
+    other = make_clinic(name="Vistula Joint Centre", country="PL", city="Kraków")
+    client.force_login(triage)
+    response = client.post(reverse("admin:quotes_quote_add"), quote_form(make_request(), clinic="", clinic_listing=objects["clinic"].pk))
+    assert response.status_code == 302
+    quote = Quote.objects.get()
+    assert (quote.clinic_listing, quote.clinic) == (objects["clinic"], "Bosphorus Hospital")
+
+    # Triage chose the wrong one: they choose another, and leave the name as the form shows it.
+    url = reverse("admin:quotes_quote_change", args=[quote.pk])
+    assert client.post(url, quote_change_form(quote, clinic_listing=other.pk)).status_code == 302
+    quote.refresh_from_db()
+    assert (quote.clinic_listing, quote.clinic) == (other, "Vistula Joint Centre")
+    html = client.get(reverse("admin:quotes_quoterequest_change", args=[quote.quote_request_id])).content.decode()
+    assert "Vistula Joint Centre" in html and "Bosphorus Hospital" not in html
+
+
+def test_a_typed_name_other_than_the_chosen_directory_clinic_s_is_refused_and_kept(client, triage, objects):
+    quote = make_quote(make_request())  # typed "Clinica Example", outside the directory
+    client.force_login(triage)
+    url = reverse("admin:quotes_quote_change", args=[quote.pk])
+    response = client.post(url, quote_change_form(quote, clinic="Bosphorus knee unit", clinic_listing=objects["clinic"].pk))
+    html = unescape(response.content.decode())
+    assert response.status_code == 200
+    assert "“Bosphorus Hospital” is chosen from the directory, and the quote takes its name" in html
+    assert 'value="Bosphorus knee unit"' in html
+    quote.refresh_from_db()
+    assert (quote.clinic_listing, quote.clinic) == (None, "Clinica Example")
+
+
+def test_a_clinic_outside_the_directory_keeps_its_typed_name(client, triage):
+    client.force_login(triage)
+    response = client.post(reverse("admin:quotes_quote_add"), quote_form(make_request(), clinic="Clinica Valencia", clinic_listing=""))
+    assert response.status_code == 302
+    quote = Quote.objects.get()
+    assert (quote.clinic_listing, quote.clinic) == (None, "Clinica Valencia")

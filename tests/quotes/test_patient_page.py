@@ -1,5 +1,6 @@
 """The patient's page: the quotes of their request compared, one accepted, prices in their locale."""
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 from unittest import mock
@@ -12,7 +13,7 @@ from django.utils import timezone
 from outbox.models import Email
 from quotes.models import DEFAULT_CAUTION, PatientMessage, Quote, QuoteRequest, StatusChange, Treatment
 from quotes.money import format_money, negotiated_locale
-from quotes.services import accept_quote, patient_link, send_quote
+from quotes.services import accept_quote, patient_link, reply_to_patient, send_quote
 from tests.quotes.test_admin import make_request
 from tests.quotes.test_quotes import make_quote, path_of
 from tests.quotes.test_views import URL, clear_cache, form_data, knee  # noqa: F401 (fixtures)
@@ -47,18 +48,31 @@ def two_quotes(triage):
     return first, second
 
 
-def test_the_page_shows_every_sent_quote_of_the_request_its_own_first(client, two_quotes, triage):
+def test_the_page_shows_every_sent_quote_of_the_request_its_own_marked(client, two_quotes, triage):
     first, second = two_quotes
     quote_from(first.quote_request, "Not sent yet")  # a draft the patient must not see
     quote_from(make_request(), "Someone else's")
     html = client.get(path_of(patient_link(second))).content.decode()
     assert html.count('class="quote-card') == 2
-    assert html.index("Hospital Two") < html.index("Clinica Example")  # the link's own quote first
-    assert "quote-card quote-card-first" in html.split("Hospital Two")[0]
+    assert html.count("quote-card-linked") == 1
+    assert 'class="quote-card quote-card-linked" aria-labelledby="quote-%d-heading"' % second.pk in html
     assert "Not sent yet" not in html and "Someone else" not in html
     assert "Flights</li>" in html and "Companion&#39;s hotel</li>" in html  # what is not included, listed
     assert "US$8,245.50" in html and "US$9,100.00" in html
     assert html.count(ACCEPT) == 2 and accept_button(first) in html and accept_button(second) in html
+
+
+def test_the_quotes_keep_their_order_and_numbers_whichever_link_opens_the_page(client, two_quotes, triage, deliver_emails):
+    # The reply's e-mail leads to the latest quote, the first e-mail to the first: "Quote 1" stays the same quote,
+    # its button in the same place, so that a patient who compared them accepts the one they meant.
+    first, second = two_quotes
+    reply_to_patient(quote_request=first.quote_request, text="Both include the flights.", by=triage)
+    [told] = deliver_emails()
+    pages = [path_of(patient_link(first)), path_of(patient_link(second)), re.search(r"/quote/view/\S+/", told.body).group()]
+    for path in pages:
+        html = client.get(path).content.decode()
+        assert html.index("Quote 1") < html.index("Clinica Example") < html.index("Quote 2") < html.index("Hospital Two"), path
+        assert html.index(accept_button(first)) < html.index(accept_button(second))
 
 
 def test_an_expired_quote_is_marked_and_offers_no_acceptance(client, two_quotes):

@@ -1,10 +1,13 @@
-"""Reply templates: common answers staff manage, chosen on the request's page to start a note."""
+"""Reply templates: common answers staff manage, chosen on the request's page to start a note or a reply to the patient."""
 
 import pytest
 from django.urls import reverse
 
-from quotes.models import Note, ReplyTemplate
+from outbox.models import Email
+from quotes.models import Note, PatientMessage, ReplyTemplate
+from quotes.services import send_quote
 from tests.quotes.test_admin import change_form, make_request
+from tests.quotes.test_quotes import make_quote
 from tests.quotes.test_permissions import login, manager  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db
@@ -89,3 +92,60 @@ def test_an_empty_note_without_a_template_is_not_saved(client, triage):
     url = reverse("admin:quotes_quoterequest_change", args=[quote_request.pk])
     assert client.post(url, change_form(quote_request)).status_code == 302
     assert not Note.objects.exists()
+
+
+@pytest.fixture
+def quoted(triage):
+    """A request whose patient was sent a quote, so has a page to read replies on."""
+    quote = make_quote()
+    send_quote(quote=quote, by=triage)
+    Email.objects.all().delete()
+    return quote.quote_request
+
+
+def reply(quote_request, **fields):
+    return change_form(quote_request, **{"messages-TOTAL_FORMS": "1", **{f"messages-0-{k}": v for k, v in fields.items()}})
+
+
+def test_the_reply_to_the_patient_offers_the_active_templates_with_their_text(client, triage, scans, quoted):
+    ReplyTemplate.objects.create(title="Retired answer", body="Old.", is_active=False)
+    client.force_login(triage)
+    html = client.get(reverse("admin:quotes_quoterequest_change", args=[quoted.pk])).content.decode()
+    conversation = html[html.index('id="messages-group"'):html.index('id="status_changes-group"')]
+    assert 'name="messages-0-reply_template"' in conversation
+    assert f'<option value="{scans.pk}" data-body="{SCANS}">Ask for recent scans</option>' in conversation
+    assert "Retired answer" not in conversation
+    assert "quotes/admin/reply-templates.js" in html and "quotes/admin/triage.css" in html
+
+
+def test_a_reply_completed_from_a_template_is_sent_as_written(client, triage, scans, quoted, deliver_emails):
+    client.force_login(triage)
+    url = reverse("admin:quotes_quoterequest_change", args=[quoted.pk])
+    text = SCANS + " Your knee MRI from May is enough."
+    assert client.post(url, reply(quoted, reply_template=scans.pk, text=text)).status_code == 302
+    message = PatientMessage.objects.get()
+    assert (message.kind, message.text, message.author) == (PatientMessage.Kind.REPLY, text, triage)
+    [email] = deliver_emails()
+    assert email.to == [quoted.email] and "MRI" not in email.body and "scans" not in email.body
+
+
+def test_a_template_chosen_for_an_empty_reply_is_put_in_the_box_to_complete_and_nothing_is_sent(client, triage, scans, quoted):
+    # What the patient reads cannot be rewritten once sent: the template's text is never sent unread.
+    client.force_login(triage)
+    url = reverse("admin:quotes_quoterequest_change", args=[quoted.pk])
+    response = client.post(url, reply(quoted, reply_template=scans.pk, text="  "))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "complete it for this patient, then save to send it" in html
+    assert f'id="id_messages-0-text">\n{SCANS}</textarea>' in html
+    assert not PatientMessage.objects.exists() and not Email.objects.exists()
+
+
+def test_an_inactive_template_is_refused_for_a_reply_too(client, triage, scans, quoted):
+    scans.is_active = False
+    scans.save()
+    client.force_login(triage)
+    url = reverse("admin:quotes_quoterequest_change", args=[quoted.pk])
+    response = client.post(url, reply(quoted, reply_template=scans.pk, text="Hello"))
+    assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
+    assert not PatientMessage.objects.exists()

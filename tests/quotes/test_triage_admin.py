@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from outbox.models import Email
 from quotes.models import AccessLog, Quote, QuoteRequest
+from quotes.services import send_quote
 from tests.quotes.test_admin import make_request
 from tests.quotes.test_permissions import login, manager  # noqa: F401  (fixture)
 from tests.quotes.test_quotes import make_quote
@@ -95,6 +96,18 @@ def test_the_patient_page_preview_is_the_page_the_patient_link_opens(client, tri
     assert client.post(patient_page_url(quote)).status_code in (302, 405)
 
 
+def test_the_patient_page_preview_puts_the_quote_after_those_already_sent_as_sending_will(client, triage):
+    earlier = make_quote()
+    Quote.objects.filter(pk=earlier.pk).update(clinic="Sent Before Clinic")
+    send_quote(quote=Quote.objects.get(pk=earlier.pk), by=triage)
+    quote = make_quote(earlier.quote_request)
+    Quote.objects.filter(pk=quote.pk).update(clinic="Previewed Clinic")
+    client.force_login(triage)
+    html = client.get(patient_page_url(quote)).content.decode()
+    assert html.index("Quote 1") < html.index("Sent Before Clinic") < html.index("Quote 2") < html.index("Previewed Clinic")
+    assert html.count("quote-card-linked") == 1 and "quote-card-linked" in html.split("Sent Before Clinic")[1]
+
+
 def test_the_preview_is_an_access_to_the_request(client, triage):
     quote = make_quote()
     client.force_login(triage)
@@ -128,6 +141,7 @@ def test_the_quote_page_has_a_send_to_patient_button_and_a_readable_total(client
     client.force_login(triage)
     html = client.get(reverse("admin:quotes_quote_change", args=[quote.pk])).content.decode()
     assert f'href="{send_url(quote)}"' in html and "Send to patient" in html
+    assert "quotes/admin/triage.css" in html  # the styles of the live total and of the lines' amounts
     assert "US$8,245.49" in html  # in the patient's locale (quotes/money.py), en_GB by default
     assert "quotes/admin/quote-total.js" in html and 'class="live-total" data-locale="en-GB"' in html
 
