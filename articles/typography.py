@@ -73,6 +73,8 @@ def _quotes(text, before):
 
 
 def _typeset(text, before):
+    if "://" not in text and "www." not in text and "@" not in text:  # no address: the whole text is typeset
+        return _quotes(_dashes(text), before)
     pieces = ADDRESS_RE.split(text)
     out = []
     for index, piece in enumerate(pieces):
