@@ -30,6 +30,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from magazine.pagecache.data import data_timeout, versioned_key
+from magazine.pagecache.memo import VersionMemo
 
 from .models import Article, Category, SearchSynonym, SearchWord, Tag
 from .sanitize import plain_text
@@ -497,15 +498,24 @@ def _label_match(terms):
 
 
 def _label_ids(terms):
-    """Ids of the tags and of the categories whose name holds every term, in one query."""
-    names = _names_holding(terms)
-    labels = Tag.objects.filter(names).values_list("pk", Value("tag")).union(
-        Category.objects.filter(names).values_list("pk", Value("category"))
-    )
+    """Ids of the tags and of the categories whose name holds every term (as ``_names_holding``, in Python)."""
+    stems = [light_stem(term).casefold() for term in terms]
     tags, categories = [], []
-    for pk, kind in labels:
-        (tags if kind == "tag" else categories).append(pk)
+    for kind, pk, name in _label_names.get_or_make(translation.get_language(), _all_label_names, keep=lambda _: True):
+        if all(stem in name for stem in stems):
+            (tags if kind == "tag" else categories).append(pk)
     return tags, categories
+
+
+# Every tag's and category's name, in each language, kept by each process under the site version: a search asks the
+# database nothing for them.
+_label_names = VersionMemo(size=16)
+
+
+def _all_label_names():
+    return [("tag", tag.pk, tag.name.casefold()) for tag in Tag.objects.order_by("name")] + [
+        ("category", category.pk, category.name.casefold()) for category in Category.objects.all()
+    ]
 
 
 # Other databases

@@ -14,9 +14,8 @@ from django.utils import timezone
 from django_tasks_db.management.commands import db_worker
 
 from articles import context_processors as site_data_of_this_process
-from articles import renditions
 from articles.models import Article, Author, Category, Tag
-from magazine.pagecache import version
+from magazine.pagecache import memo, version
 
 _counter = itertools.count(1)
 CARD_TITLE_RE = re.compile(r'class="card-title"><a href="[^"]*">([^<]*)</a>')
@@ -109,12 +108,12 @@ def empty_cache(settings):
     cache.clear()
     version.forget()
     site_data_of_this_process.forget()
-    renditions.pictures.clear()
+    memo.forget_all()
     yield
     cache.clear()
     version.forget()
     site_data_of_this_process.forget()
-    renditions.pictures.clear()
+    memo.forget_all()
 
 
 @pytest.fixture(autouse=True)

@@ -286,3 +286,15 @@ def test_a_cached_search_is_kept_no_longer_than_the_next_scheduled_publication(a
     assert scheduled.title not in titles("stroke")
     assert list(kept.values()) and all(0 < timeout <= 30 for timeout in kept.values())
 
+
+
+@pytest.mark.django_db(transaction=True)  # each edit commits, and the site version goes up after the commit
+def test_a_new_tag_is_searched_at_once(archive):
+    # Each process keeps the names of tags and categories under the site version (articles/search.py).
+    assert titles("arrhythmia") == []
+    tag = make_tag(name="Arrhythmia")
+    archive["heart"].tags.add(tag)
+    assert titles("arrhythmia") == ["Recovering from a myocardial infarction"]
+    tag.name = "Heart rhythm"
+    tag.save()
+    assert titles("arrhythmia") == []
