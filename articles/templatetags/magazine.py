@@ -2,12 +2,14 @@ import datetime
 import json
 from urllib.parse import urlencode
 
+from babel.dates import format_date, format_skeleton, format_time
 from django import template
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from articles.text import cut_at_word
+from magazine.locales import reader_locale
 
 register = template.Library()
 
@@ -37,6 +39,39 @@ def iso_datetime(value):
             value = timezone.localtime(value)
         return value.replace(microsecond=0).isoformat()
     return value.isoformat()
+
+
+def _local(value):
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        return timezone.localtime(value)
+    return value
+
+
+@register.filter
+def display_date(value):
+    """The text of a ``<time>``: the day in the reader's language, "4 May 2026", "4. Mai 2026", "4 مايو 2026"
+    (a moment's day in the current time zone)."""
+    if value in (None, ""):
+        return ""
+    return format_date(_local(value), "long", locale=reader_locale())
+
+
+@register.filter
+def display_datetime(value):
+    """A moment in the reader's language: "4 May 2026, 14:30", "4. Mai 2026, 14:30"."""
+    if value in (None, ""):
+        return ""
+    value, locale = _local(value), reader_locale()
+    when = format_date(value, "long", locale=locale), format_time(value, "short", locale=locale)
+    return locale.datetime_formats["medium"].format(when[1], when[0])
+
+
+@register.filter
+def display_month(value):
+    """A month in the reader's language: "May 2026", "Mai 2026"."""
+    if value in (None, ""):
+        return ""
+    return format_skeleton("yMMMM", _local(value), locale=reader_locale())
 
 
 @register.filter
