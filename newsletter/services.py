@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from articles.models import Article
 from outbox.models import Email
@@ -115,7 +116,7 @@ def _queue_confirmation(subscriber, now):
     queue_email(
         topic=Email.Topic.NEWSLETTER,
         about=about(subscriber),
-        subject=f"Confirm your subscription to the {settings.MAGAZINE_NAME} newsletter",
+        subject=gettext("Confirm your subscription to the %(magazine)s newsletter") % {"magazine": settings.MAGAZINE_NAME},
         body=render_to_string("newsletter/email/confirm.txt", context),
         to=[subscriber.email],
     )

@@ -2,14 +2,13 @@ import datetime
 import json
 from urllib.parse import urlencode
 
-from babel.dates import format_date, format_skeleton, format_time
 from django import template
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from articles.text import cut_at_word
-from magazine.locales import reader_locale
+from magazine.locales import display_date, display_datetime, display_month
 
 register = template.Library()
 
@@ -41,37 +40,10 @@ def iso_datetime(value):
     return value.isoformat()
 
 
-def _local(value):
-    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
-        return timezone.localtime(value)
-    return value
-
-
-@register.filter
-def display_date(value):
-    """The text of a ``<time>``: the day in the reader's language, "4 May 2026", "4. Mai 2026", "4 مايو 2026"
-    (a moment's day in the current time zone)."""
-    if value in (None, ""):
-        return ""
-    return format_date(_local(value), "long", locale=reader_locale())
-
-
-@register.filter
-def display_datetime(value):
-    """A moment in the reader's language: "4 May 2026, 14:30", "4. Mai 2026, 14:30"."""
-    if value in (None, ""):
-        return ""
-    value, locale = _local(value), reader_locale()
-    when = format_date(value, "long", locale=locale), format_time(value, "short", locale=locale)
-    return locale.datetime_formats["medium"].format(when[1], when[0])
-
-
-@register.filter
-def display_month(value):
-    """A month in the reader's language: "May 2026", "Mai 2026"."""
-    if value in (None, ""):
-        return ""
-    return format_skeleton("yMMMM", _local(value), locale=reader_locale())
+# The text of a ``<time>`` in the reader's language (magazine/locales.py); its ``datetime`` is ``iso_datetime``.
+register.filter("display_date", display_date)
+register.filter("display_datetime", display_datetime)
+register.filter("display_month", display_month)
 
 
 @register.filter
