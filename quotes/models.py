@@ -19,7 +19,7 @@ from .storage import PrivateStorage
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
 
-DEFAULT_CAUTION = (
+DEFAULT_CAUTION = _(
     "This treatment is experimental: it is still being studied, its benefits are not proven and it can have "
     "risks. Talk to your own doctor before you decide, and ask any clinic for the evidence behind what it offers."
 )

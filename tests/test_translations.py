@@ -204,3 +204,32 @@ def test_the_quote_forms_errors_are_in_the_patients_language(client, pages_conte
     assert "لم يُرسَل طلبك بعد" in html
     assert "هذا الحقل مطلوب" in html  # Django's own "This field is required."
     assert "لا يمكننا إعداد عرض سعر إلا بموافقتك على معالجة المعلومات الصحية." in html
+
+
+def test_the_patients_emails_are_written_in_the_language_they_are_rendered_in(db):
+    from quotes.services import new_request_emails, quote_ready_email
+    from tests.quotes.test_quotes import make_quote
+
+    quote = make_quote(valid_until=date(2027, 3, 4))
+    with translation.override("ar"):
+        confirmation, triage = new_request_emails(quote.quote_request)
+        ready = quote_ready_email(quote)
+    assert confirmation["subject"] == f"طلب عرض السعر الخاص بك {quote.quote_request.reference}"
+    assert confirmation["body"].startswith("مرحبًا،") and f"رقمك المرجعي هو {quote.quote_request.reference}" in confirmation["body"]
+    assert "يعمل الرابط لمدة 60 يومًا" in ready["body"] and "مارس 2027" in ready["body"]
+    # Triage reads English, whatever the patient's language.
+    assert triage["subject"].startswith("New quote request") and "A new quote request has arrived" in triage["body"]
+    with translation.override("de"):
+        assert quote_ready_email(quote)["subject"] == f"Ihr Angebot {quote.quote_request.reference} ist fertig"
+
+
+def test_the_patients_quote_page_in_german_writes_its_prices_and_dates_for_the_patient(client, pages_content):
+    from quotes.services import patient_link
+    from tests.quotes.test_quotes import make_quote, path_of
+
+    quote = make_quote(valid_until=date(2027, 3, 4), sent_at=timezone.now())
+    quote.quote_request.locale = "de_DE"
+    quote.quote_request.save()
+    html = page(client, "de", path_of(patient_link(quote)))
+    assert english_left(html, "de") == []
+    assert "Die Preise gelten bis zum <strong>4. März 2027</strong>." in html and "12.256,50" in html
