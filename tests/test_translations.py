@@ -233,3 +233,31 @@ def test_the_patients_quote_page_in_german_writes_its_prices_and_dates_for_the_p
     html = page(client, "de", path_of(patient_link(quote)))
     assert english_left(html, "de") == []
     assert "Die Preise gelten bis zum <strong>4. März 2027</strong>." in html and "12.256,50" in html
+
+
+@pytest.mark.parametrize(
+    "language, day, moment, month",
+    [
+        ("en-gb", "4 May 2026", "4 May 2026, 09:05", "May 2026"),
+        ("de", "4. Mai 2026", "4. Mai 2026, 09:05", "Mai 2026"),
+        ("ar", "4 مايو 2026", "4 مايو 2026، 9:05 ص", "مايو 2026"),
+    ],
+)
+def test_dates_are_written_in_the_readers_language(settings, language, day, moment, month):
+    from datetime import datetime
+    from datetime import timezone as utc
+
+    from magazine.locales import display_date, display_datetime, display_month
+
+    settings.TIME_ZONE = "UTC"
+    with translation.override(language):
+        assert display_date(date(2026, 5, 4)) == day
+        assert display_datetime(datetime(2026, 5, 4, 9, 5, tzinfo=utc.utc)) == moment
+        assert display_month(date(2026, 5, 4)) == month
+        assert display_date(None) == "" and display_datetime("") == ""
+
+
+def test_an_escaped_placeholder_stays_escaped_in_a_translated_string(client, pages_content):
+    pages_content.tags.update(name="<b>Ictus</b>")
+    html = page(client, "ar", reverse("articles:tag", kwargs={"slug": pages_content.tags.get().slug}))
+    assert "الوسم «&lt;b&gt;Ictus&lt;/b&gt;»" in html and "<b>Ictus</b>" not in html
