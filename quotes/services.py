@@ -180,7 +180,7 @@ def quote_ready_email(quote):
     context = {
         "reference": quote_request.reference,
         "link": patient_link(quote),
-        "valid_until": quote.valid_until,
+        "valid_until": display_date(quote.valid_until),  # in the language the e-mail is written in
         "link_days": settings.QUOTE_LINK_MAX_AGE_DAYS,
         "magazine_name": settings.MAGAZINE_NAME,
     }

@@ -220,7 +220,9 @@ def test_the_patients_emails_are_written_in_the_language_they_are_rendered_in(db
     # Triage reads English, whatever the patient's language.
     assert triage["subject"].startswith("New quote request") and "A new quote request has arrived" in triage["body"]
     with translation.override("de"):
-        assert quote_ready_email(quote)["subject"] == f"Ihr Angebot {quote.quote_request.reference} ist fertig"
+        german = quote_ready_email(quote)
+    assert german["subject"] == f"Ihr Angebot {quote.quote_request.reference} ist fertig"
+    assert "Die Preise gelten bis zum 4. März 2027." in german["body"]
 
 
 def test_the_patients_quote_page_in_german_writes_its_prices_and_dates_for_the_patient(client, pages_content):
