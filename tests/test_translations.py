@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from articles.models import Correction, Reference, SiteBlock
 from magazine.catalogues import source_messages
 from quotes.models import Treatment
+from tests.clinics.factories import make_clinic, make_destination
 from tests.conftest import make_article, make_author, make_category, make_tag
 
 LANGUAGES = ("de", "ar")
@@ -153,14 +154,17 @@ def pages_content(db):
     article.content_updated_at = timezone.now() - timedelta(days=1)
     article.save()
     make_article(title="Cellulae aliae", standfirst="Alia.", category=category, authors=[make_author(name="Lea Alia")], tags=article.tags.all())
-    Treatment.objects.create(name="Therapia cellularis", slug="therapia-cellularis")
+    treatment = Treatment.objects.create(name="Therapia cellularis", slug="therapia-cellularis")
+    make_clinic(name="Valetudinarium Magnum", city="Smyrna", treatments=[treatment], languages=["de", "ar"])
+    make_clinic(name="Valetudinarium Parvum", city="Smyrna", kind="clinic")
+    make_destination(treatment=treatment, title="Therapia Smyrnae", intro="Lorem ipsum.", price_source="Pretia clinicarum")
     return article
 
 
 def page(client, language, url, **post):
     with translation.override(language):
         response = client.post(url, post) if post else client.get(url)
-    assert response.status_code in (200, 400), url
+    assert response.status_code in (200, 400, 404), url
     return response.content.decode()
 
 
@@ -173,6 +177,28 @@ def test_no_english_interface_string_is_left_on_the_page(client, pages_content, 
     assert f'<html lang="{language}" dir="{"rtl" if language == "ar" else "ltr"}">' in html
     if name == "quote form with errors":
         assert 'id="error-summary"' in html
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_english_interface_string_is_left_on_the_other_public_pages(client, pages_content, language):
+    from clinics.models import Clinic, DestinationPage
+
+    urls = [
+        reverse("articles:archive"),
+        pages_content.category.get_absolute_url(),
+        pages_content.authors.first().get_absolute_url(),
+        "/search/", "/search/?q=cellulae", "/search/?q=zzzzqqq&published=decade", "/search/?q=cellulae&category=nulla",
+        reverse("clinics:list"), Clinic.objects.get(name="Valetudinarium Magnum").get_absolute_url(),
+        reverse("clinics:destinations"), DestinationPage.objects.get().get_absolute_url(),
+        reverse("newsletter:signup"), "/articles/nullum/",
+    ]  # fmt: skip
+    for url in urls:
+        with translation.override(language):
+            response = client.get(url)
+        assert response.status_code == (404 if url == "/articles/nullum/" else 200), url
+        assert english_left(response.content.decode(), language) == [], url
+    html = page(client, language, reverse("newsletter:signup"), email="nulla", consent="")
+    assert english_left(html, language) == [] and "form-errors" in html
 
 
 def test_the_check_finds_the_english_strings_of_an_english_page(client, pages_content):
