@@ -289,3 +289,16 @@ def test_an_escaped_placeholder_stays_escaped_in_a_translated_string(client, pag
     pages_content.tags.update(name="<b>Ictus</b>")
     html = page(client, "ar", reverse("articles:tag", kwargs={"slug": pages_content.tags.get().slug}))
     assert "الوسم «&lt;b&gt;Ictus&lt;/b&gt;»" in html and "<b>Ictus</b>" not in html
+
+
+def test_the_quote_forms_countries_are_in_the_alphabetical_order_of_the_patients_language(db):
+    from quotes.forms import QuoteRequestForm
+
+    def names(language):
+        with translation.override(language):
+            return [str(name) for _code, name in QuoteRequestForm().fields["country"].choices]
+
+    arabic, german, english = names("ar"), names("de"), names("en-gb")
+    assert arabic.index("ألمانيا") < arabic.index("مصر")  # Germany before Egypt: alif before mim
+    assert german.index("Ägypten") < german.index("Albanien")
+    assert english.index("Albania") < english.index("Egypt") < english.index("Germany")
