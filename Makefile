@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test test-browser validators venv check clean serve bench
+.PHONY: run test test-browser validators venv check clean serve bench messages compilemessages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -74,6 +74,26 @@ serve: venv
 	$(BIN)/python manage.py collectstatic --noinput -v0 && \
 	echo "Serving the production configuration on http://$(HOST):$(PORT)/ (database: $${DATABASE_URL:+DATABASE_URL}$${DATABASE_URL:-SQLite}; cache: $${REDIS_URL:+Redis}$${REDIS_URL:-local memory})" || exit $$?; \
 	$(call with_mail_worker,$(BIN)/python,$(BIN)/gunicorn -c gunicorn.conf.py)
+
+## Extract the interface's strings (babel.cfg) into locale/django.pot and update each language's catalogue with them;
+## translate the new ones in locale/<language>/LC_MESSAGES/django.po, then `make compilemessages`. Babel only: no GNU
+## gettext needed.
+LANGUAGES_TRANSLATED := de ar
+BABEL_KEYWORDS := -k gettext_lazy -k ngettext_lazy:1,2 -k pgettext_lazy:1c,2 -k npgettext_lazy:1c,2,3
+BABEL := $(BIN)/python -m babel.messages.frontend
+messages: venv
+	PYTHONPATH=. $(BIN)/python -m babel.messages.frontend extract -F babel.cfg $(BABEL_KEYWORDS) --no-wrap --sort-by-file --project "Medical Tourism Magazine" --copyright-holder "Medical Tourism Magazine" -o locale/django.pot .
+	@for language in $(LANGUAGES_TRANSLATED); do \
+		if [ -f locale/$$language/LC_MESSAGES/django.po ]; then \
+			$(BIN)/python -m babel.messages.frontend update -D django -i locale/django.pot -d locale -l $$language --no-wrap --no-fuzzy-matching --ignore-obsolete || exit 1; \
+		else \
+			$(BIN)/python -m babel.messages.frontend init -D django -i locale/django.pot -d locale -l $$language --no-wrap || exit 1; \
+		fi; \
+	done
+
+## Compile the catalogues to the .mo files Django reads (committed; tests/test_translations.py checks them)
+compilemessages: venv
+	$(BIN)/python -m babel.messages.frontend compile -D django -d locale --statistics
 
 ## Benchmark the production server on PostgreSQL and Redis with wrk (bench/run.sh); results in bench/results/latest.md
 bench: venv

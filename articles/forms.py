@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .models import Category
 from .search import MAX_QUERY_LENGTH, SearchFilters
@@ -12,26 +13,26 @@ class SearchForm(forms.Form):
 
     PERIODS = {"month": 31, "year": 366, "five-years": 5 * 366}
     PERIOD_CHOICES = [
-        ("", "Any time"),
-        ("month", "Past month"),
-        ("year", "Past year"),
-        ("five-years", "Past five years"),
+        ("", _("Any time")),
+        ("month", _("Past month")),
+        ("year", _("Past year")),
+        ("five-years", _("Past five years")),
     ]
 
-    q = forms.CharField(required=False, label="Search articles")
+    q = forms.CharField(required=False, label=_("Search articles"))
     category = forms.ModelChoiceField(
         Category.objects.all(),
         required=False,
         to_field_name="slug",
-        empty_label="All sections",
-        label="Section",
-        error_messages={"invalid_choice": "There is no such section: choose one from the list."},
+        empty_label=_("All sections"),
+        label=_("Section"),
+        error_messages={"invalid_choice": _("There is no such section: choose one from the list.")},
     )
     published = forms.ChoiceField(
         choices=PERIOD_CHOICES,
         required=False,
-        label="Published",
-        error_messages={"invalid_choice": "Choose a period from the list."},
+        label=_("Published"),
+        error_messages={"invalid_choice": _("Choose a period from the list.")},
     )
 
     def clean_q(self):

@@ -4,11 +4,13 @@ from jinja2.ext import Extension
 
 from .templatetags.images import picture, responsive_body
 from .typography import smarten
-from .templatetags.magazine import canonical_url, description, iso_datetime, json_ld
+from .templatetags.magazine import (
+    canonical_url, description, display_date, display_datetime, display_month, iso_datetime, json_ld,
+)  # fmt: skip
 
 
 class ArticleHelpers(Extension):
-    """``picture(...)``, ``canonical(request)``, ``|responsive_body``, ``|json_ld``, ``|iso_datetime``, ``|description`` and ``|smarten``: the same functions
+    """``picture(...)``, ``canonical(request)``, ``|responsive_body``, ``|json_ld``, ``|iso_datetime``, ``|display_date`` (and ``_datetime``, ``_month``), ``|description`` and ``|smarten``: the same functions
     as the template tag libraries."""
 
     def __init__(self, environment):
@@ -16,6 +18,9 @@ class ArticleHelpers(Extension):
         environment.globals.update(picture=picture, canonical=canonical_url)
         environment.filters.update(
             description=description,
+            display_date=display_date,
+            display_datetime=display_datetime,
+            display_month=display_month,
             iso_datetime=iso_datetime,
             json_ld=json_ld,
             responsive_body=responsive_body,

@@ -2,6 +2,8 @@
 
 from urllib.parse import quote, urlencode
 
+from django.utils.translation import gettext_lazy as _
+
 
 def share_links(url, title):
     """[(service, link)] for ``url`` with ``title``, every value URL-encoded."""
@@ -11,7 +13,7 @@ def share_links(url, title):
 
     message = f"{title}\n\n{url}"
     return [
-        ("E-mail", f"mailto:?{query(subject=title, body=message)}"),
+        (_("E-mail"), f"mailto:?{query(subject=title, body=message)}"),
         ("X", f"https://x.com/intent/post?{query(url=url, text=title)}"),
         ("Facebook", f"https://www.facebook.com/sharer/sharer.php?{query(u=url)}"),
         ("LinkedIn", f"https://www.linkedin.com/sharing/share-offsite/?{query(url=url)}"),

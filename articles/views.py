@@ -10,6 +10,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
 from django.utils.http import http_date, urlencode
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
@@ -100,7 +101,7 @@ class HomeView(ArticleListMixin, ListView):
 @method_decorator(public_page, name="dispatch")
 class ArchiveView(ArticleListMixin, ListView):
     template_name = "articles/article_list.html"
-    extra_context = {"heading": "All articles"}
+    extra_context = {"heading": gettext_lazy("All articles")}
 
 
 @method_decorator(public_page, name="dispatch")

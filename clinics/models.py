@@ -6,11 +6,15 @@ from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from articles.models import Article
 from magazine.links import cached_reverse
+from magazine.locales import reader_locale
 from quotes.models import Quote, Treatment
+from quotes.money import format_money
 
 # The languages staff choose from for a clinic: Django's own list, with their English names.
 LANGUAGES = sorted(global_settings.LANGUAGES, key=lambda language: language[1])
@@ -19,7 +23,6 @@ LANGUAGE_NAMES = dict(global_settings.LANGUAGES)
 # Paths under /clinics/ that are not clinics: a clinic can never take one of them as its slug.
 RESERVED_SLUGS = {"country", "treatment", "filter"}
 
-CURRENCY_SYMBOLS = {"USD": "US$", "EUR": "€", "GBP": "£"}
 # Links on public pages lead to web pages only (no ftp:, no javascript:).
 web_address = URLValidator(schemes=["http", "https"], message="Enter a web address starting with https:// or http://.")
 
@@ -30,9 +33,8 @@ def validate_clinic_slug(value):
 
 
 def money(amount, currency):
-    """``US$8,500`` or ``€12,000.50``: the currency's symbol and thousands separators, cents only when there are some."""
-    text = f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,.2f}"
-    return f"{CURRENCY_SYMBOLS.get(currency, currency + ' ')}{text}"
+    """``US$8,500`` or ``€12,000.50`` (``8.500 $`` in German): in the reader's locale, cents only when there are some."""
+    return format_money(amount, currency, reader_locale(), cents=False)
 
 
 def start_of_day(day):
@@ -75,8 +77,8 @@ class ClinicQuerySet(models.QuerySet):
 
 class Clinic(models.Model):
     class Kind(models.TextChoices):
-        HOSPITAL = "hospital", "Hospital"
-        CLINIC = "clinic", "Clinic"
+        HOSPITAL = "hospital", _("Hospital")
+        CLINIC = "clinic", _("Clinic")
 
     name = models.CharField(max_length=160)
     slug = models.SlugField(
@@ -120,7 +122,8 @@ class Clinic(models.Model):
 
     @property
     def language_names(self):
-        return sorted(LANGUAGE_NAMES.get(code, code) for code in self.languages)
+        # Django's names of languages are in its own catalogues: "German", "Deutsch", "الألمانيّة".
+        return sorted(gettext(LANGUAGE_NAMES.get(code, code)) for code in self.languages)
 
     def current_accreditations(self):
         """The valid accreditations: prefetched ones when a list loaded them (``valid_accreditations``)."""

@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, RedirectView
 from django_countries import countries
 
@@ -92,13 +93,13 @@ class ClinicListView(ListView):
         filter_treatments = Treatment.objects.filter(clinics__in=listed).distinct().order_by("name")
         country_name = countries.name(self.country) if self.country else None
         if self.treatment and country_name:
-            heading = f"{self.treatment.name}: clinics in {country_name}"
+            heading = _("%(treatment)s: clinics in %(country)s") % {"treatment": self.treatment.name, "country": country_name}
         elif self.treatment:
-            heading = f"{self.treatment.name}: clinics"
+            heading = _("%(treatment)s: clinics") % {"treatment": self.treatment.name}
         elif country_name:
-            heading = f"Clinics in {country_name}"
+            heading = _("Clinics in %(country)s") % {"country": country_name}
         else:
-            heading = "Clinics and hospitals"
+            heading = _("Clinics and hospitals")
         return super().get_context_data(
             heading=heading,
             country=self.country,

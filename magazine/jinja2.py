@@ -4,6 +4,10 @@ The Jinja2 environment of the public pages (``templates/jinja2/``, the ``TEMPLAT
 Jinja2 renders them because the Django template language cost most of an uncached article page's time.
 The admin, the e-mails and form widgets stay on the Django template language. Apps add their own helpers as
 Jinja2 extensions listed in the ``TEMPLATES`` setting (``articles.jinja2.ArticleHelpers``).
+
+Interface strings are marked with ``{{ _("…") }}`` (placeholders as keywords: ``_("Page %(number)s",
+number=n)``, which escapes them) or ``{% trans %}``; Django's translation functions answer them, so the catalogues
+in ``locale/`` serve Python code and templates alike (``make messages``).
 """
 
 import datetime
@@ -17,6 +21,7 @@ from django.templatetags.static import static as static_url
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import DateFormat, TimeFormat, re_escaped, re_formatchars
+from django.utils import translation
 from django.utils.formats import FORMAT_SETTINGS, localize
 from jinja2 import Environment
 
@@ -85,14 +90,41 @@ def finalize(value):
     return localize(timezone.template_localtime(value))
 
 
+def html_lang():
+    """``<html lang>``: the active language, without a region (the site's languages are en, de and ar)."""
+    return translation.get_language().split("-")[0]
+
+
+def text_direction():
+    """``<html dir>``: "rtl" for a language written right to left (Arabic), else "ltr"."""
+    return "rtl" if translation.get_language_bidi() else "ltr"
+
+
+def mid_sentence(name):
+    """A name inside a sentence ("About stem cell therapy"): lower case in English; German capitalises its nouns
+    and Arabic has no case, so they keep the name as written."""
+    return name.lower() if translation.get_language().startswith("en") else name
+
+
 def environment(**options):
     # Pages show text that editors, readers and patients wrote: escaping is always on, whatever the options say.
     options.pop("autoescape", None)
-    env = Environment(autoescape=True, finalize=finalize, **options)
-    env.globals.update(static=static, url=url, now=now)
+    extensions = ["jinja2.ext.i18n", *options.pop("extensions", [])]
+    env = Environment(autoescape=True, finalize=finalize, extensions=extensions, **options)
+    # Whitespace inside {% trans %} is collapsed, as in the catalogues (babel.cfg says the same to extraction).
+    env.policies["ext.i18n.trimmed"] = True
+    env.install_gettext_callables(
+        gettext=translation.gettext, ngettext=translation.ngettext, pgettext=translation.pgettext,
+        npgettext=translation.npgettext, newstyle=True,
+    )  # fmt: skip
+    env.globals.update(
+        static=static, url=url, now=now,
+        html_lang=html_lang, text_direction=text_direction,
+    )  # fmt: skip
     env.filters.update(
         date=date,
-        linebreaks=defaultfilters.linebreaks_filter,  # escapes the text itself, then marks it safe
+        linebreaks=defaultfilters.linebreaks_filter,
+        mid_sentence=mid_sentence,  # escapes the text itself, then marks it safe
         pluralize=defaultfilters.pluralize,
         truncatewords=defaultfilters.truncatewords,
         urlencode=defaultfilters.urlencode,

@@ -16,8 +16,10 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from articles.models import Article
+from magazine.locales import display_date
 from outbox.models import Email
 from outbox.services import forget, queue_email
 
@@ -115,7 +117,7 @@ def _queue_confirmation(subscriber, now):
     queue_email(
         topic=Email.Topic.NEWSLETTER,
         about=about(subscriber),
-        subject=f"Confirm your subscription to the {settings.MAGAZINE_NAME} newsletter",
+        subject=gettext("Confirm your subscription to the %(magazine)s newsletter") % {"magazine": settings.MAGAZINE_NAME},
         body=render_to_string("newsletter/email/confirm.txt", context),
         to=[subscriber.email],
     )
@@ -235,7 +237,7 @@ def prepare_digest(*, now=None, first_period=timedelta(days=7)):
     articles = list(digest_articles(since=since, until=now))
     if not articles:
         return None
-    subject = f"{settings.MAGAZINE_NAME}: the week of {week.day} {week:%B %Y}"
+    subject = gettext("%(magazine)s: the week of %(date)s") % {"magazine": settings.MAGAZINE_NAME, "date": display_date(week)}
     try:
         with transaction.atomic():
             digest = Digest.objects.create(week=week, period_start=since, period_end=now, subject=subject)

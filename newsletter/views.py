@@ -57,7 +57,7 @@ class SignupView(FormView):
     def form_valid(self, form):
         services.sign_up(
             email=form.cleaned_data["email"],
-            consent_text=CONSENT_TEXT,
+            consent_text=str(CONSENT_TEXT),  # as the reader read it, in their language
             consent_version=CONSENT_VERSION,
             source_page=form.cleaned_data["source"],
         )

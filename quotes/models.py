@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django_countries.fields import CountryField
+from django.utils.translation import gettext_lazy as _
 
 from .money import DEFAULT_LOCALE, format_money, validate_locale
 from .storage import PrivateStorage
@@ -18,7 +19,7 @@ from .storage import PrivateStorage
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
 
-DEFAULT_CAUTION = (
+DEFAULT_CAUTION = _(
     "This treatment is experimental: it is still being studied, its benefits are not proven and it can have "
     "risks. Talk to your own doctor before you decide, and ask any clinic for the evidence behind what it offers."
 )
@@ -117,18 +118,18 @@ class QuoteRequest(models.Model):
         SPAM = "spam", "Spam"
 
     class Budget(models.TextChoices):
-        UNDER_5K = "under_5k", "Under US$5,000"
-        FROM_5K = "5k_15k", "US$5,000 – 15,000"
-        FROM_15K = "15k_30k", "US$15,000 – 30,000"
-        OVER_30K = "over_30k", "Over US$30,000"
-        UNSURE = "unsure", "Not sure yet"
+        UNDER_5K = "under_5k", _("Under US$5,000")
+        FROM_5K = "5k_15k", _("US$5,000 – 15,000")
+        FROM_15K = "15k_30k", _("US$15,000 – 30,000")
+        OVER_30K = "over_30k", _("Over US$30,000")
+        UNSURE = "unsure", _("Not sure yet")
 
     class TravelWindow(models.TextChoices):
-        SOON = "soon", "Within a month"
-        ONE_TO_THREE = "1_3_months", "In 1–3 months"
-        THREE_TO_SIX = "3_6_months", "In 3–6 months"
-        LATER = "later", "In more than 6 months"
-        FLEXIBLE = "flexible", "Flexible"
+        SOON = "soon", _("Within a month")
+        ONE_TO_THREE = "1_3_months", _("In 1–3 months")
+        THREE_TO_SIX = "3_6_months", _("In 3–6 months")
+        LATER = "later", _("In more than 6 months")
+        FLEXIBLE = "flexible", _("Flexible")
 
     class Priority(models.IntegerChoices):
         LOW = 1, "Low"
@@ -137,8 +138,8 @@ class QuoteRequest(models.Model):
         URGENT = 4, "Urgent"
 
     class ContactMethod(models.TextChoices):
-        EMAIL = "email", "E-mail"
-        PHONE = "phone", "Phone"
+        EMAIL = "email", _("E-mail")
+        PHONE = "phone", _("Phone")
         WHATSAPP = "whatsapp", "WhatsApp"
 
     reference = models.CharField(max_length=20, unique=True, editable=False)
@@ -336,9 +337,9 @@ class Quote(models.Model):
     """An itemised quote that triage staff send to the patient."""
 
     class Currency(models.TextChoices):
-        USD = "USD", "US dollar"
-        EUR = "EUR", "Euro"
-        GBP = "GBP", "Pound sterling"
+        USD = "USD", _("US dollar")
+        EUR = "EUR", _("Euro")
+        GBP = "GBP", _("Pound sterling")
 
     quote_request = models.ForeignKey(QuoteRequest, on_delete=models.CASCADE, related_name="quotes")
     currency = models.CharField(max_length=3, choices=Currency.choices, default=Currency.USD)
@@ -405,13 +406,13 @@ class Quote(models.Model):
 
 class QuoteLine(models.Model):
     class Kind(models.TextChoices):
-        TREATMENT = "treatment", "Treatment"
-        HOSPITAL = "hospital", "Hospital stay"
-        TESTS = "tests", "Tests and scans"
-        TRAVEL = "travel", "Travel"
-        ACCOMMODATION = "accommodation", "Accommodation"
-        AFTERCARE = "aftercare", "Aftercare"
-        OTHER = "other", "Other"
+        TREATMENT = "treatment", _("Treatment")
+        HOSPITAL = "hospital", _("Hospital stay")
+        TESTS = "tests", _("Tests and scans")
+        TRAVEL = "travel", _("Travel")
+        ACCOMMODATION = "accommodation", _("Accommodation")
+        AFTERCARE = "aftercare", _("Aftercare")
+        OTHER = "other", _("Other")
 
     quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="lines")
     position = models.PositiveSmallIntegerField(default=0)

@@ -9,13 +9,18 @@ from django.core.exceptions import ValidationError
 DEFAULT_LOCALE = "en_GB"
 
 
-def format_money(amount, currency, locale=None):
-    """``Decimal("8245.50")`` in EUR: "€8,245.50" in en_GB, "8.245,50 €" in de_DE. An unknown locale reads as en_GB."""
+def format_money(amount, currency, locale=None, *, cents=True):
+    """``Decimal("8245.50")`` in EUR: "€8,245.50" in en_GB, "8.245,50 €" in de_DE. An unknown locale reads as en_GB.
+    ``cents=False`` leaves the cents out of a whole amount (a typical price: "US$8,500", "8.500 $")."""
     try:
         locale = Locale.parse(locale or DEFAULT_LOCALE)
     except (UnknownLocaleError, ValueError, TypeError):
         locale = Locale.parse(DEFAULT_LOCALE)
-    return format_currency(Decimal(amount), currency, locale=locale)
+    amount = Decimal(amount)
+    if not cents and amount == amount.to_integral_value():
+        pattern = locale.currency_formats["standard"].pattern.replace(".00", "")
+        return format_currency(amount, currency, format=pattern, locale=locale, currency_digits=False)
+    return format_currency(amount, currency, locale=locale)
 
 
 def validate_locale(value):

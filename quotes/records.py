@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 
 from magazine.images import reencoded
@@ -49,7 +50,7 @@ def record_type(upload):
     """The MIME type of an acceptable record, or ValidationError."""
     if upload.size > settings.QUOTE_RECORD_MAX_BYTES:
         raise ValidationError(
-            "“%(name)s” is %(size)s; each file may be at most %(limit)s.",
+            _("“%(name)s” is %(size)s; each file may be at most %(limit)s."),
             code="too_large",
             params={"name": upload.name, "size": filesizeformat(upload.size), "limit": filesizeformat(settings.QUOTE_RECORD_MAX_BYTES)},
         )
@@ -62,7 +63,7 @@ def record_type(upload):
         with Image.open(upload) as image:
             image_format = image.format
             if image.width * image.height > settings.IMAGE_UPLOAD_MAX_PIXELS:
-                raise ValidationError("“%(name)s” is too large an image.", code="too_many_pixels", params={"name": upload.name})
+                raise ValidationError(_("“%(name)s” is too large an image."), code="too_many_pixels", params={"name": upload.name})
             image.verify()
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError):
         image_format = None
@@ -71,7 +72,7 @@ def record_type(upload):
     if image_format in IMAGE_TYPES:
         return IMAGE_TYPES[image_format]
     raise ValidationError(
-        "“%(name)s” is not a PDF, JPEG or PNG file.", code="bad_type", params={"name": upload.name}
+        _("“%(name)s” is not a PDF, JPEG or PNG file."), code="bad_type", params={"name": upload.name}
     )
 
 
@@ -93,8 +94,10 @@ def sanitized_pdf(upload):
         pdf = pikepdf.Pdf.open(io.BytesIO(upload.read()))
     except pikepdf.PasswordError:
         raise ValidationError(
-            "“%(name)s” is protected by a password. Please attach a copy without one (most PDF readers can save "
-            "or print it to a new PDF), or send it to our team by another way.",
+            _(
+                "“%(name)s” is protected by a password. Please attach a copy without one (most PDF readers can save "
+                "or print it to a new PDF), or send it to our team by another way."
+            ),
             code="pdf_password",
             params={"name": upload.name},
         )
@@ -107,8 +110,10 @@ def sanitized_pdf(upload):
             raise unreadable_pdf(upload, error)
         if pages > settings.QUOTE_RECORD_MAX_PAGES:
             raise ValidationError(
-                "“%(name)s” has %(pages)s pages; a file may have at most %(limit)s. Please attach the pages that "
-                "matter, or split it into several files.",
+                _(
+                    "“%(name)s” has %(pages)s pages; a file may have at most %(limit)s. Please attach the pages that "
+                    "matter, or split it into several files."
+                ),
                 code="too_many_pages",
                 params={"name": upload.name, "pages": pages, "limit": settings.QUOTE_RECORD_MAX_PAGES},
             )
@@ -170,7 +175,7 @@ def unreadable_pdf(upload, error):
     # The error's class only: qpdf's messages may quote the file's contents.
     logger.info("Refused a PDF record that could not be read or cleaned (%s)", type(error).__name__)
     return ValidationError(
-        "“%(name)s” is damaged or is not a PDF we can read. Please attach another copy, or a JPEG or PNG scan.",
+        _("“%(name)s” is damaged or is not a PDF we can read. Please attach another copy, or a JPEG or PNG scan."),
         code="pdf_unreadable",
         params={"name": upload.name},
     )
@@ -188,7 +193,7 @@ def reencoded_image(upload):
             return reencoded(image, image_format, mode=mode, **SAVE_OPTIONS[image_format])
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         raise ValidationError(
-            "“%(name)s” is a damaged image that cannot be read. Please attach another copy.",
+            _("“%(name)s” is a damaged image that cannot be read. Please attach another copy."),
             code="damaged_image",
             params={"name": upload.name},
         )

@@ -7,8 +7,9 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
+from magazine.locales import display_date
 from outbox.models import Email
 from outbox.services import forget, queue_email
 
@@ -133,7 +134,7 @@ def new_request_emails(quote_request):
         _email(
             quote_request,
             "quotes/email/patient_confirmation.txt",
-            f"Your quote request {quote_request.reference}",
+            _("Your quote request %(reference)s") % {"reference": quote_request.reference},
             [quote_request.email],
             context,
         ),
@@ -179,11 +180,11 @@ def quote_ready_email(quote):
     context = {
         "reference": quote_request.reference,
         "link": patient_link(quote),
-        "valid_until": quote.valid_until,
+        "valid_until": display_date(quote.valid_until),  # in the language the e-mail is written in
         "link_days": settings.QUOTE_LINK_MAX_AGE_DAYS,
         "magazine_name": settings.MAGAZINE_NAME,
     }
-    subject = f"Your quote {quote_request.reference} is ready"
+    subject = _("Your quote %(reference)s is ready") % {"reference": quote_request.reference}
     return _email(quote_request, "quotes/email/quote_ready.txt", subject, [quote_request.email], context)
 
 
@@ -216,12 +217,12 @@ def accept_quote(*, quote):
     the patient has already accepted a quote of this request (the same one or another).
     """
     if quote.sent_at is None:
-        raise ValidationError("This quote has not been sent to you.", code="not_sent")
+        raise ValidationError(_("This quote has not been sent to you."), code="not_sent")
     if quote.is_expired():
         raise ValidationError(
-            "These prices held until %(valid_until)s, so this quote can no longer be accepted.",
+            _("These prices held until %(valid_until)s, so this quote can no longer be accepted."),
             code="expired_quote",
-            params={"valid_until": date_format(quote.valid_until, "j F Y")},
+            params={"valid_until": display_date(quote.valid_until)},
         )
     with transaction.atomic():
         # The request is locked (PostgreSQL): two acceptances sent at once from two tabs are taken one at a time.
@@ -229,12 +230,12 @@ def accept_quote(*, quote):
         chosen = quote_request.quotes.filter(accepted_at__isnull=False).first()
         if chosen is not None:
             raise ValidationError(
-                "You accepted %(which)s on %(date)s: a request can accept one quote. To change your mind, write "
-                "to us below.",
+                _("You accepted %(which)s on %(date)s: a request can accept one quote. To change your mind, write to us below."),
                 code="already_accepted",
                 params={
-                    "which": "this quote" if chosen.pk == quote.pk else f"the quote from {chosen.clinic or 'another clinic'}",
-                    "date": date_format(timezone.localtime(chosen.accepted_at), "j F Y"),
+                    "which": _("this quote") if chosen.pk == quote.pk
+                    else _("the quote from %(clinic)s") % {"clinic": chosen.clinic or _("another clinic")},
+                    "date": display_date(chosen.accepted_at),
                 },
             )
         now = timezone.now()
@@ -326,7 +327,7 @@ def reply_to_patient(*, quote_request, text, by):
             "link_days": settings.QUOTE_LINK_MAX_AGE_DAYS,
             "magazine_name": settings.MAGAZINE_NAME,
         }
-        subject = f"A new message about your request {quote_request.reference}"
+        subject = _("A new message about your request %(reference)s") % {"reference": quote_request.reference}
         queue_email(**_email(quote_request, "quotes/email/new_message_patient.txt", subject, [quote_request.email], context))
     return message
 

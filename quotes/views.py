@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import FormView, TemplateView
@@ -301,21 +302,21 @@ class PatientQuoteView(TemplateView):
             text=form.cleaned_data["text"],
             records=form.cleaned_data["records"],
         )
-        messages.success(request, "Thank you: your message has been sent to our team. We will answer here and tell you by e-mail.")
+        messages.success(request, _("Thank you: your message has been sent to our team. We will answer here and tell you by e-mail."))
         return redirect(request.path + "#conversation")
 
     def accept(self, request):
         quotes = self.sent_quotes()
         chosen = next((quote for quote in quotes if str(quote.pk) == request.POST.get("quote", str(self.quote.pk))), None)
         if chosen is None:
-            refusal = ValidationError("That quote is not one of the quotes of your request.", code="unknown_quote")
+            refusal = ValidationError(_("That quote is not one of the quotes of your request."), code="unknown_quote")
             return self.render_to_response(self.get_context_data(acceptance_refused=refusal, quotes=quotes), status=400)
         try:
             accept_quote(quote=chosen)
         except ValidationError as refusal:
             # Such as an expired quote, accepted from a page opened before it expired, or a second acceptance.
             return self.render_to_response(self.get_context_data(acceptance_refused=refusal, quotes=quotes), status=409)
-        messages.success(request, "Thank you: we have your acceptance and will contact you about the next steps.")
+        messages.success(request, _("Thank you: we have your acceptance and will contact you about the next steps."))
         return redirect(request.path)
 
     def get_context_data(self, **kwargs):

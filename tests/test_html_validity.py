@@ -5,6 +5,7 @@ import shutil
 import subprocess
 
 import pytest
+from django.utils import translation
 
 from tests.validators import MISSING, VNU_JAR, demo_pages
 
@@ -53,4 +54,17 @@ def test_the_quote_form_with_errors_has_no_html_error(client, tmp_path):
     response = client.post("/quote/", {})  # sent empty: every required field in error
     assert response.status_code == 200 and b"errorlist" in response.content
     errors = html_errors({"quote form with errors": response.content}, tmp_path)
+    assert not errors, "\n".join(errors)
+
+
+@pytest.mark.parametrize("language", ["de", "ar"])
+def test_the_translated_pages_have_no_html_error(client, tmp_path, language):
+    pages = demo_pages()
+    documents = {}
+    with translation.override(language):
+        for name in ("home", "article", "search results", "quote form", "not found"):
+            documents[name] = client.get(pages[name]).content
+        documents["quote form with errors"] = client.post("/quote/", {}).content
+    assert f'<html lang="{language}"'.encode() in documents["home"]
+    errors = html_errors(documents, tmp_path)
     assert not errors, "\n".join(errors)

@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from articles.text import cut_at_word
+from magazine.locales import display_date, display_datetime, display_month
 
 register = template.Library()
 
@@ -37,6 +38,12 @@ def iso_datetime(value):
             value = timezone.localtime(value)
         return value.replace(microsecond=0).isoformat()
     return value.isoformat()
+
+
+# The text of a ``<time>`` in the reader's language (magazine/locales.py); its ``datetime`` is ``iso_datetime``.
+register.filter("display_date", display_date)
+register.filter("display_datetime", display_datetime)
+register.filter("display_month", display_month)
 
 
 @register.filter

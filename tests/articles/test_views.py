@@ -245,7 +245,7 @@ def test_pages_have_landmarks_skip_link_and_one_h1(client, reviewed_article):
         assert html.count("<h1") == 1, url
         assert '<main id="main"' in html and "<header" in html and "<footer" in html and "<nav" in html
         assert 'href="#main"' in html
-        assert '<html lang="en">' in html
+        assert '<html lang="en" dir="ltr">' in html
 
 
 def test_hero_image_has_alt_text_and_dimensions(client, reviewed_article):

@@ -70,7 +70,7 @@ def test_a_patient_compares_two_quotes_on_a_phone_asks_gets_an_answer_and_accept
     expect(cards.nth(1).locator(".quote-total .total")).to_have_text("14.250,00\xa0€")
     first, second = cards.nth(0).bounding_box(), cards.nth(1).bounding_box()
     assert second["y"] >= first["y"] + first["height"], "on a phone the quotes are stacked"
-    expect(patient.get_by_role("note")).to_contain_text(DEFAULT_CAUTION)
+    expect(patient.get_by_role("note")).to_contain_text(str(DEFAULT_CAUTION))
     expect(patient.get_by_role("complementary", name="Medical disclaimer")).to_contain_text("Not medical advice.")
     assert_no_horizontal_scroll(patient)
 

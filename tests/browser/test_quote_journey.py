@@ -61,7 +61,7 @@ def request_a_quote(page, live_server, article):
 
     expect(page.get_by_role("heading", name="Get a free treatment quote", level=1)).to_be_visible()
     expect(page.get_by_label("Treatment:", exact=True).locator("option:checked")).to_have_text("Stem cell therapy")
-    expect(page.get_by_role("note")).to_contain_text(DEFAULT_CAUTION)
+    expect(page.get_by_role("note")).to_contain_text(str(DEFAULT_CAUTION))
 
     page.get_by_label("Your name").fill("Maria Jones")
     page.get_by_label("E-mail address").fill("maria.jones@example.org")
@@ -75,7 +75,7 @@ def request_a_quote(page, live_server, article):
 
     expect(page.get_by_role("heading", name="Thank you: we have your request")).to_be_visible()
     expect(page.locator(".reference")).to_have_text(REFERENCE)
-    expect(page.get_by_role("note")).to_contain_text(DEFAULT_CAUTION)
+    expect(page.get_by_role("note")).to_contain_text(str(DEFAULT_CAUTION))
     return page.locator(".reference").inner_text()
 
 

@@ -44,7 +44,7 @@ def test_the_consent_text_stored_is_the_one_the_forms_show(client):
     make_article()
     home = client.get(reverse("articles:home")).content.decode()
     page = client.get(SIGNUP).content.decode()
-    assert CONSENT_TEXT in home and CONSENT_TEXT in page
+    assert str(CONSENT_TEXT) in home and str(CONSENT_TEXT) in page
     sign_up(client)
     assert Subscriber.objects.get().consent_text in home
 

@@ -107,7 +107,7 @@ def test_an_oversized_record_or_too_many_are_refused(client, page, settings):
     settings.QUOTE_RECORD_MAX_BYTES = 10 * 1024 * 1024
     settings.QUOTE_RECORD_MAX_FILES = 1
     html = client.post(page, {"action": "message", "text": "Here", "records": [pdf(), pdf("b.pdf")]}).content.decode()
-    assert "Attach at most 1 files." in html
+    assert "Attach at most 1 file." in html
     assert not PatientMessage.objects.exists() and not MedicalRecord.objects.exists()
 
 
