@@ -336,7 +336,9 @@ def _closest_word(term):
         )
     else:
         words = SearchWord.objects.filter(word__startswith=term[0]).values_list("word", flat=True)[:5000]
-        candidates = difflib.get_close_matches(term, list(words), n=CORRECTION_CANDIDATES, cutoff=FALLBACK_CORRECTION_RATIO)
+        candidates = difflib.get_close_matches(
+            term, list(words), n=CORRECTION_CANDIDATES, cutoff=FALLBACK_CORRECTION_RATIO
+        )
     allowed = typos_allowed(term)
     # The fewest typos first; among as many, the most alike (the candidates' order).
     distances = [(typos(term, word), position, word) for position, word in enumerate(candidates)]

@@ -124,13 +124,17 @@ def picture_html(
     ``<img>`` of the original when its width is unknown or it cannot be read, since a srcset would then promise
     sizes it does not have. Made once per site version in each process (``renditions.pictures``); a plain
     ``<img>`` is made again each time, so that an original that could not be read is tried again."""
-    arguments = (name, alt, width, height, sizes, original_width, loading, fetchpriority, css_class, title, tuple(widths), crop)
+    arguments = (
+        name, alt, width, height, sizes, original_width, loading, fetchpriority, css_class, title, tuple(widths), crop
+    )  # fmt: skip
     return pictures.get_or_make(
         arguments, lambda: _picture_html(*arguments), keep=lambda markup: markup.startswith("<picture>")
     )
 
 
-def _picture_html(name, alt, width, height, sizes, original_width, loading, fetchpriority, css_class, title, widths, crop):
+def _picture_html(
+    name, alt, width, height, sizes, original_width, loading, fetchpriority, css_class, title, widths, crop
+):  # fmt: skip
     width, height, original_width = _int(width), _int(height), _int(original_width) or _int(width)
     if crop and width and height:
         # The crop's size: what the renditions measure (the page's CSS shows the original, should they fail, in
