@@ -4,16 +4,16 @@ from jinja2.ext import Extension
 
 from .templatetags.images import picture, responsive_body
 from .typography import smarten
-from .templatetags.magazine import canonical_url, description, iso_datetime, json_ld
+from .templatetags.magazine import canonical_url, description, iso_datetime, json_ld, page_languages
 
 
 class ArticleHelpers(Extension):
-    """``picture(...)``, ``canonical(request)``, ``|responsive_body``, ``|json_ld``, ``|iso_datetime``, ``|description`` and ``|smarten``: the same functions
+    """``picture(...)``, ``canonical(request)``, ``page_languages(request)``, ``|responsive_body``, ``|json_ld``, ``|iso_datetime``, ``|description`` and ``|smarten``: the same functions
     as the template tag libraries."""
 
     def __init__(self, environment):
         super().__init__(environment)
-        environment.globals.update(picture=picture, canonical=canonical_url)
+        environment.globals.update(picture=picture, canonical=canonical_url, page_languages=page_languages)
         environment.filters.update(
             description=description,
             iso_datetime=iso_datetime,

@@ -259,4 +259,4 @@ class DestinationPage(models.Model):
         condition = Exists(links)
         if self.treatment.related_article_id:
             condition |= Q(pk=self.treatment.related_article_id)
-        return Article.objects.published().filter(condition).for_listing().order_by("-published_at", "-pk")[:count]
+        return Article.objects.published().in_language().filter(condition).for_listing().order_by("-published_at", "-pk")[:count]

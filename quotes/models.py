@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django_countries.fields import CountryField
 
+from magazine.i18n import default_language, language_choices
+
 from .money import DEFAULT_LOCALE, format_money, validate_locale
 from .storage import PrivateStorage
 
@@ -163,6 +165,12 @@ class QuoteRequest(models.Model):
         default=DEFAULT_LOCALE,
         validators=[validate_locale],
         help_text="How prices are written to the patient (language and region, such as en_GB or de_DE).",
+    )
+    language = models.CharField(
+        max_length=10,
+        choices=language_choices,
+        default=default_language,
+        help_text="The language the patient wrote in: their e-mails and quote page are in it.",
     )
     consent_version = models.CharField(max_length=20, editable=False)
     consented_at = models.DateTimeField(editable=False)
