@@ -48,7 +48,7 @@ OUTER_ARTICLE = SimpleNamespace(
 
 def with_page_data(queryset):
     """``queryset`` with what an article page shows loaded by the ORM (staff previews, other databases)."""
-    return queryset.select_related("category", "medical_reviewer").prefetch_related(*RELATION_NAMES)
+    return queryset.select_related("category", "medical_reviewer", "translator").prefetch_related(*RELATION_NAMES)
 
 
 def published_article(slug):
@@ -74,7 +74,7 @@ def _published_versions(article, now):
 
 
 def _readers_article(slug, now):
-    return Article.objects.published(now=now).filter(slug=slug).select_related("category", "medical_reviewer")
+    return Article.objects.published(now=now).filter(slug=slug).select_related("category", "medical_reviewer", "translator")
 
 
 def _relation(name):

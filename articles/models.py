@@ -367,6 +367,14 @@ class Article(models.Model):
         help_text="The original this article translates (empty for an original). A source article cannot be "
         "deleted while it has translations.",
     )
+    translator = models.ForeignKey(
+        Author,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="translated_articles",
+        help_text="Who translated it, named on the article page.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     content_updated_at = models.DateTimeField(

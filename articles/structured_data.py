@@ -83,6 +83,8 @@ def article_json_ld(article, request, relations, versions=()):
             "height": article.hero_height,
             "caption": article.hero_alt,
         }
+    if article.translator_id:
+        data["translator"] = _person(article.translator, site)
     if article.medical_reviewer_id:
         data["reviewedBy"] = _person(article.medical_reviewer, site)
         data["lastReviewed"] = article.last_reviewed.isoformat()
