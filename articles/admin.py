@@ -128,6 +128,10 @@ class ArticleAdminForm(ImageUploadMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["edit_version"].initial = self.instance.version
+        if "language" in self.fields:
+            # A callable default makes Django compare the language with a hidden copy of its first value; the
+            # stored value is what an edit changes or not (``changes``).
+            self.fields["language"].show_hidden_initial = False
         # The article as it was before this edit (ArticleAdmin.get_object locked its row for a save).
         self.before = Before.of(self.instance)
 
