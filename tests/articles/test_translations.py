@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from articles.models import Article, Category, Reference
+from articles.models import Article, Category, Reference, Tag
 from articles.services import publish, sign_off, start_translation
 from tests.articles.test_workflow import edit_form
 from tests.conftest import listed_titles, make_article, make_author, make_category, make_tag
@@ -301,3 +301,13 @@ def test_a_category_reads_in_the_page_language_and_falls_back_to_the_site_langua
     assert "<h1>Orthopaedics</h1>" in arabic and "Orthopädie" not in arabic
     with translation.override("de"):
         assert Category.objects.get(pk=category.pk).name == "Orthopädie"
+
+
+def test_an_article_page_names_its_category_and_tags_in_its_language(client):
+    category, tag = make_category(name="Orthopaedics"), make_tag(name="Knees")
+    Category.objects.filter(pk=category.pk).update(name_de="Orthopädie")
+    Tag.objects.filter(pk=tag.pk).update(name_de="Knie")
+    german = make_article(slug="knie", language="de", category=category, tags=[tag])
+    html = client.get(german.get_absolute_url()).content.decode()  # one query on PostgreSQL (article_page.py)
+    assert "Orthopädie" in html and ">Knie<" in html
+    assert "Orthopaedics" not in html and ">Knees<" not in html
