@@ -441,7 +441,7 @@ class QuoteRequestAdmin(AccessLoggedAdmin):
     change_list_template = "admin/quotes/quoterequest/change_list.html"
     # What fits 1366 px beside the filters: the destinations, source article and duplicate are on the request's page.
     list_display = [
-        "reference", "status", "priority", "assignee", "treatment_label", "country", "language", "age", "overdue",
+        "reference", "status", "priority", "assignee", "treatment_label", "country", "language_code", "age", "overdue",
         "accepted",
     ]  # fmt: skip
     list_filter = [
@@ -580,6 +580,11 @@ class QuoteRequestAdmin(AccessLoggedAdmin):
     @admin.display(description="treatment", ordering="treatment__name")
     def treatment_label(self, obj):
         return obj.treatment_label
+
+    @admin.display(description="lang.", ordering="language")
+    def language_code(self, obj):
+        """The patient's language as a code (the column must fit the screen), named in full on hover."""
+        return format_html('<abbr title="{}">{}</abbr>', obj.get_language_display(), obj.language.split("-")[0])
 
     @admin.display(description="destinations")
     def destination_names(self, obj):

@@ -42,7 +42,10 @@ class Command(BaseCommand):
 
         labels = ("categories", "tags", "authors", "articles", "site blocks", "pages", "treatments", "destinations")
         translations = ("article", "category", "tag", "site block", "page", "treatment")
-        for label in (*labels, *(f"{name} translations" for name in translations), "clinics", "destination pages"):
+        # The translations' lines only when there are translations to load.
+        translated_labels = [f"{name} translations" for name in translations]
+        translated_labels = [label for label in translated_labels if self.created[label] or self.present[label]]
+        for label in (*labels, *translated_labels, "clinics", "destination pages"):
             created, present = self.created[label], self.present[label]
             self.stdout.write(f"{label.capitalize()}: {created} created, {present} already present.")
         self.stdout.write(self.style.SUCCESS(f"Demo content loaded ({self.images} images generated)."))
