@@ -194,3 +194,17 @@ def test_the_home_page_costs_the_same_queries_in_every_language(client, site):
             assert client.get(PREFIX[language] + "/").status_code == 200
         counts[language] = len(queries)
     assert len(set(counts.values())) == 1, counts
+
+
+def test_the_directory_shows_its_texts_in_the_page_language_and_falls_back_to_the_site_language(client):
+    from clinics.models import Clinic, DestinationPage
+    from tests.clinics.factories import make_clinic, make_destination
+
+    destination = make_destination(title="Knee replacement in Turkey", intro="What to know before you go.")
+    DestinationPage.objects.filter(pk=destination.pk).update(title_de="Knieersatz in der Türkei")
+    clinic = make_clinic(name="Marmara Hospital", description="A large teaching hospital.")
+    Clinic.objects.filter(pk=clinic.pk).update(description_ar="مستشفى تعليمي كبير.")
+    german = client.get(f"/de{destination.get_absolute_url()}").content.decode()
+    assert "Knieersatz in der Türkei" in german and "What to know before you go." in german  # intro not translated
+    assert "مستشفى تعليمي كبير." in client.get(f"/ar{clinic.get_absolute_url()}").content.decode()
+    assert "A large teaching hospital." in client.get(clinic.get_absolute_url()).content.decode()
