@@ -217,7 +217,9 @@ def https_url_fields(db_field, **kwargs):
 class TranslateForm(forms.Form):
     """The language of a new translation: one the article has no translation into yet."""
 
-    language = forms.ChoiceField(help_text="The new translation is a draft in this language, with the article's text copied.")
+    language = forms.ChoiceField(
+        help_text="The new translation is a draft in this language, with the article's text copied."
+    )
 
     def __init__(self, *args, languages, **kwargs):
         super().__init__(*args, **kwargs)
@@ -380,7 +382,7 @@ class ArticleAdmin(ArticleEditorToolsMixin, NeedToKnowAdminMixin, RichTextAdminM
                 self.log_addition(request, created, [{"added": {}}])
                 self.message_user(
                     request,
-                    format_html("Translation started from “{}”: a draft with its text, to translate beside it.", source),
+                    format_html("Translation started from “{}”: a draft with its text to translate.", source),
                     messages.SUCCESS,
                 )
                 return HttpResponseRedirect(reverse("admin:articles_article_change", args=[created.pk]))

@@ -34,7 +34,9 @@ RELATED_COUNT = 3
 # The relations the page shows, as prefetch_related() and the page (its template and structured data) know them.
 RELATION_NAMES = ("authors", "tags", "references", "corrections")
 # What a list of related articles shows of each: its card's image, section, title and date.
-RELATED_FIELDS = ("title", "slug", "language", "published_at", "category", "hero_image", "hero_width", "hero_height", "hero_alt")
+RELATED_FIELDS = (
+    "title", "slug", "language", "published_at", "category", "hero_image", "hero_width", "hero_height", "hero_alt",
+)  # fmt: skip
 # What the page shows of the article's versions in other languages: the language switcher, hreflang, JSON-LD.
 VERSION_FIELDS = ("title", "slug", "language", "translation_of")
 # The article of the outer query, as related_to() and versions_of() take it in a subquery.
@@ -74,7 +76,8 @@ def _published_versions(article, now):
 
 
 def _readers_article(slug, now):
-    return Article.objects.published(now=now).filter(slug=slug).select_related("category", "medical_reviewer", "translator")
+    published = Article.objects.published(now=now).filter(slug=slug)
+    return published.select_related("category", "medical_reviewer", "translator")
 
 
 def _relation(name):

@@ -8,7 +8,8 @@ from .templatetags.magazine import canonical_url, description, iso_datetime, jso
 
 
 class ArticleHelpers(Extension):
-    """``picture(...)``, ``canonical(request)``, ``page_languages(request)``, ``|responsive_body``, ``|json_ld``, ``|iso_datetime``, ``|description`` and ``|smarten``: the same functions
+    """``picture(...)``, ``canonical(request)``, ``page_languages(request)``,
+    ``|responsive_body``, ``|json_ld``, ``|iso_datetime``, ``|description`` and ``|smarten``: the same functions
     as the template tag libraries."""
 
     def __init__(self, environment):

@@ -365,7 +365,9 @@ def start_translation(*, source, language, by):
     for the source's own language and for a language it already has a translation into.
     """
     if source.translation_of_id is not None:
-        raise ValidationError("Translate the original article, not a translation of it.", code="translation_of_translation")
+        raise ValidationError(
+            "Translate the original article, not a translation of it.", code="translation_of_translation"
+        )
     if language not in dict(settings.LANGUAGES) or language == source.language:
         raise ValidationError("Choose another of the site's languages than the article's own.", code="invalid_language")
     with transaction.atomic(), reversion.create_revision():

@@ -66,7 +66,8 @@ class ArticleSitemap(Sitemap):
         # The versions of the file's articles, in one query.
         sources = {info["item"].source_id for info in urls}
         versions = {}
-        for version in Article.objects.published().filter(Q(pk__in=sources) | Q(translation_of__in=sources)).only(*ARTICLE_FIELDS):
+        group = Q(pk__in=sources) | Q(translation_of__in=sources)
+        for version in Article.objects.published().filter(group).only(*ARTICLE_FIELDS):
             versions.setdefault(version.source_id, []).append(version)
         for info in urls:
             group = versions.get(info["item"].source_id, [])

@@ -27,7 +27,8 @@ def _citation(reference):
 
 
 def _work(article, site):
-    return {"@type": "CreativeWork", "name": article.title, "url": site + article.get_absolute_url(), "inLanguage": article.language}
+    url = site + article.get_absolute_url()
+    return {"@type": "CreativeWork", "name": article.title, "url": url, "inLanguage": article.language}
 
 
 def article_json_ld(article, request, relations, versions=()):

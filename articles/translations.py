@@ -15,11 +15,19 @@ REPORT_ROWS = 50
 def translation_report():
     missing = []
     for language, name in settings.LANGUAGES:
-        articles = Article.objects.missing_translation(language).select_related("category").order_by("-published_at", "-pk")
-        missing.append({"language": language, "name": name, "count": articles.count(), "articles": articles[:REPORT_ROWS]})
+        articles = Article.objects.missing_translation(language).select_related("category")
+        articles = articles.order_by("-published_at", "-pk")
+        missing.append(
+            {"language": language, "name": name, "count": articles.count(), "articles": articles[:REPORT_ROWS]}
+        )
     outdated = (
         Article.objects.outdated_translations()
         .select_related("translation_of")
         .order_by("-translation_of__content_updated_at", "-pk")
     )
-    return {"missing": missing, "outdated": outdated[:REPORT_ROWS], "outdated_count": outdated.count(), "rows": REPORT_ROWS}
+    return {
+        "missing": missing,
+        "outdated": outdated[:REPORT_ROWS],
+        "outdated_count": outdated.count(),
+        "rows": REPORT_ROWS,
+    }

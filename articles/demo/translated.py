@@ -41,7 +41,8 @@ def load(translations, count, *, bodies_dir=content.BODIES_DIR):
             _fill(Tag.objects.filter(slug=slug).first(), language, {"name": name}, "tag translations", count)
         for key, texts in parts.get("site_blocks", {}).items():
             block = SiteBlock.objects.filter(kind=key).first()
-            _fill(block, language, texts if isinstance(texts, dict) else {"body": texts}, "site block translations", count)
+            texts = texts if isinstance(texts, dict) else {"body": texts}
+            _fill(block, language, texts, "site block translations", count)
         for slug, texts in parts.get("pages", {}).items():
             _fill(Page.objects.filter(slug=slug).first(), language, texts, "page translations", count)
         for key, name in parts.get("treatments", {}).items():
@@ -109,7 +110,7 @@ def _load_article(language, data, count, bodies_dir):
     article.tags.set(source.tags.all())
     article.authors.set(source.authors.all())
     Reference.objects.bulk_create(
-        Reference(article=article, position=ref.position, citation=ref.citation, url=ref.url, doi=ref.doi, pmid=ref.pmid)
+        Reference(article=article, **{name: getattr(ref, name) for name in ("position", "citation", "url", "doi", "pmid")})
         for ref in source.references.all()
     )
     # Last edited when it was published, as the English demo: no "Updated today", and not outdated.

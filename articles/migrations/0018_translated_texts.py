@@ -3,7 +3,12 @@
 from django.db import migrations, models
 
 APP = 'articles'
-TRANSLATED = {"Category": ("name", "description"), "Tag": ("name",), "Page": ("title", "summary", "body"), "SiteBlock": ("title", "body", "link_text")}
+TRANSLATED = {
+    "Category": ("name", "description"),
+    "Tag": ("name",),
+    "Page": ("title", "summary", "body"),
+    "SiteBlock": ("title", "body", "link_text"),
+}
 
 
 def copy_texts(texts):
@@ -16,7 +21,8 @@ def copy_texts(texts):
 
         for name, fields in texts.items():
             model = apps.get_model(APP, name)
-            model.objects.update(**{build_localized_fieldname(field, settings.LANGUAGE_CODE): F(field) for field in fields})
+            copies = {build_localized_fieldname(field, settings.LANGUAGE_CODE): F(field) for field in fields}
+            model.objects.update(**copies)
 
     return operation
 

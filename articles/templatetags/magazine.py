@@ -6,7 +6,6 @@ from django import template
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-
 from django.utils.translation import get_language
 
 from articles.text import cut_at_word

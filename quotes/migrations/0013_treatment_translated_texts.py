@@ -16,7 +16,8 @@ def copy_texts(texts):
 
         for name, fields in texts.items():
             model = apps.get_model(APP, name)
-            model.objects.update(**{build_localized_fieldname(field, settings.LANGUAGE_CODE): F(field) for field in fields})
+            copies = {build_localized_fieldname(field, settings.LANGUAGE_CODE): F(field) for field in fields}
+            model.objects.update(**copies)
 
     return operation
 
