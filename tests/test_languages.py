@@ -161,11 +161,14 @@ def test_accept_language_never_chooses_or_redirects_and_pages_do_not_vary_on_it(
         assert "accept-language" not in client.get(path).get("Vary", "").lower()
 
 
-def test_a_list_page_in_the_second_page_keeps_its_page_in_each_alternate(client, settings):
-    settings.ARTICLES_PER_PAGE = 1
-    for _ in range(2):
+def test_a_list_page_in_the_second_page_keeps_its_page_in_each_alternate(client):
+    from articles.views import ArchiveView
+
+    for _ in range(ArchiveView.paginate_by + 1):
         make_article(language="de")
-    found = alternates(client.get("/de/articles/?page=2").content.decode())
+    response = client.get("/de/articles/?page=2")
+    assert response.status_code == 200
+    found = alternates(response.content.decode())
     assert path_of(found["en-gb"]) == "/articles/?page=2" and path_of(found["ar"]) == "/ar/articles/?page=2"
 
 
@@ -208,3 +211,10 @@ def test_the_directory_shows_its_texts_in_the_page_language_and_falls_back_to_th
     assert "Knieersatz in der Türkei" in german and "What to know before you go." in german  # intro not translated
     assert "مستشفى تعليمي كبير." in client.get(f"/ar{clinic.get_absolute_url()}").content.decode()
     assert "A large teaching hospital." in client.get(clinic.get_absolute_url()).content.decode()
+
+
+def test_an_error_page_names_no_other_language(client):
+    for path in ("/de/articles/nowhere/", "/no-such-page/"):
+        response = client.get(path)
+        assert response.status_code == 404
+        assert not alternates(response.content.decode()) and not SWITCHER_RE.search(response.content.decode())

@@ -81,8 +81,14 @@ class PageLanguages:
 
 
 def page_languages(request, addresses=None, original_language=None):
-    """The page's versions in every language, or None for a page no address resolved to (an error page)."""
+    """
+    The page's versions in every language (worked out once per request: the head and the header both show them),
+    or None for a page no address resolved to.
+    """
     if not request or getattr(request, "resolver_match", None) is None:
         return None
-    # A template's undefined values are falsy: a page that names no addresses of its own.
-    return PageLanguages(request, addresses or None, original_language or None)
+    found = getattr(request, "page_languages", None)
+    if found is None:
+        # A template's undefined values are falsy: a page that names no addresses of its own.
+        found = request.page_languages = PageLanguages(request, addresses or None, original_language or None)
+    return found
