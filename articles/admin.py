@@ -13,12 +13,15 @@ from django.templatetags.static import static
 from django.urls import path, reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.timesince import timeuntil
+from modeltranslation.admin import TranslationAdmin
 from reversion_compare.admin import CompareVersionAdmin
 
 from editing.admin import ArticleEditorToolsMixin
 from editing.checks import blocking_problems
 from magazine.admin_site import NeedToKnowAdminMixin, ReadOnlyAdminMixin, run_bulk_action
+from magazine.i18n import is_right_to_left
 
 from .images import process_image
 from .models import (
@@ -49,8 +52,11 @@ from .services import (
     save_edit,
     save_library_image,
     sign_off,
+    start_translation,
+    translation_languages,
     unpublish,
 )
+from .translations import translation_report
 
 # The media library's thumbnails and the focal point picker's image, in pixels wide.
 THUMBNAIL_WIDTH = 240
@@ -86,7 +92,8 @@ class RichTextAdminMixin:
     rich_text_fields = ("body",)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if db_field.name in self.rich_text_fields:
+        # A translated field's columns (``body_de``…, django-modeltranslation) are edited as the field is.
+        if getattr(db_field, "translated_field", db_field).name in self.rich_text_fields:
             kwargs["widget"] = RichTextWidget()
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
@@ -127,6 +134,10 @@ class ArticleAdminForm(ImageUploadMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["edit_version"].initial = self.instance.version
+        if "language" in self.fields:
+            # A callable default makes Django compare the language with a hidden copy of its first value; the
+            # stored value is what an edit changes or not (``changes``).
+            self.fields["language"].show_hidden_initial = False
         # The article as it was before this edit (ArticleAdmin.get_object locked its row for a save).
         self.before = Before.of(self.instance)
 
@@ -214,6 +225,18 @@ def https_url_fields(db_field, **kwargs):
     return db_field.formfield(**kwargs)
 
 
+class TranslateForm(forms.Form):
+    """The language of a new translation: one the article has no translation into yet."""
+
+    language = forms.ChoiceField(
+        help_text="The new translation is a draft in this language, with the article's text copied."
+    )
+
+    def __init__(self, *args, languages, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = languages
+
+
 class AuthorAdminForm(ImageUploadMixin, forms.ModelForm):
     image_fields = ("photo",)
 
@@ -278,18 +301,20 @@ REFUSED_ACTIONS = {
 @admin.register(Article)
 class ArticleAdmin(ArticleEditorToolsMixin, NeedToKnowAdminMixin, RichTextAdminMixin, CompareVersionAdmin, admin.ModelAdmin):
     form = ArticleAdminForm
-    list_display = ["title", "state_label", "schedule", "category", "author_names", "published_at", "updated_at"]
-    list_filter = [StateFilter, "status", "category", "featured", "tags"]
+    list_display = [
+        "title", "state_label", "schedule", "category", "language", "author_names", "published_at", "updated_at",
+    ]  # fmt: skip
+    list_filter = [StateFilter, "status", "category", "language", "featured", "tags"]
     list_select_related = ["category"]
     search_fields = ["title", "standfirst", "slug", "authors__name"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["authors", "tags", "medical_reviewer"]
+    autocomplete_fields = ["authors", "tags", "medical_reviewer", "translation_of", "translator"]
     inlines = [ReferenceInline, CorrectionInline]
     actions = ["publish_selected", "unpublish_selected"]
     readonly_fields = [
         "status", "preview_link", "created_at", "updated_at", "content_updated_at", "review_status", "version",
-        "reading_minutes",
+        "reading_minutes", "source_text",
     ]  # fmt: skip
     save_on_top = True
     change_form_template = "admin/articles/article/change_form.html"
@@ -297,6 +322,7 @@ class ArticleAdmin(ArticleEditorToolsMixin, NeedToKnowAdminMixin, RichTextAdminM
         (None, {"fields": ["title", "slug", "standfirst", "body", "reading_minutes"]}),
         ("Hero image", {"fields": ["hero_image", "hero_alt", "hero_caption", "hero_credit"]}),
         ("Classification", {"fields": ["category", "tags", "authors", "featured"]}),
+        ("Language", {"fields": ["language", "translation_of", "translator", "source_text"]}),
         ("Medical review", {"fields": ["review_status", "medical_reviewer", "last_reviewed"]}),
         ("Publishing", {"fields": [
             "status", "published_at", "expires_at", "preview_link", "created_at", "updated_at", "content_updated_at",
@@ -342,12 +368,86 @@ class ArticleAdmin(ArticleEditorToolsMixin, NeedToKnowAdminMixin, RichTextAdminM
         return type(form.__name__, (form,), {"workflow_action": action, "user": request.user})
 
     def get_urls(self):
-        review = path(
-            "<path:object_id>/review/",
-            self.admin_site.admin_view(self.review_view),
-            name=f"{self.opts.app_label}_{self.opts.model_name}_review",
+        name = f"{self.opts.app_label}_{self.opts.model_name}"
+        review = path("<path:object_id>/review/", self.admin_site.admin_view(self.review_view), name=f"{name}_review")
+        translate = path(
+            "<path:object_id>/translate/", self.admin_site.admin_view(self.translate_view), name=f"{name}_translate"
         )
-        return [review, *super().get_urls()]
+        report = path("translations/", self.admin_site.admin_view(self.translations_view), name=f"{name}_translations")
+        return [review, translate, report, *super().get_urls()]
+
+    def may_translate(self, request):
+        """Editors, who write articles, start translations and read the report of them."""
+        return self.has_add_permission(request)
+
+    def translate_view(self, request, object_id):
+        """Start a translation of an original article: the language is asked, then the new draft opens."""
+        if not self.may_translate(request):
+            raise PermissionDenied
+        source = get_object_or_404(Article, pk=object_id) if object_id.isdigit() else None
+        if source is None:
+            raise Http404
+        change_url = reverse("admin:articles_article_change", args=[source.pk])
+        languages = translation_languages(source) if source.translation_of_id is None else []
+        form = TranslateForm(request.POST or None, languages=languages)
+        if request.method == "POST" and form.is_valid():
+            try:
+                created = start_translation(source=source, language=form.cleaned_data["language"], by=request.user)
+            except ValidationError as refusal:
+                form.add_error(None, refusal)
+            else:
+                self.log_addition(request, created, [{"added": {}}])
+                self.message_user(
+                    request,
+                    format_html("Translation started from “{}”: a draft with its text to translate.", source),
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(reverse("admin:articles_article_change", args=[created.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Translate “{source}”",
+            "subtitle": None,
+            "opts": self.opts,
+            "original": source,
+            "form": form,
+            "change_url": change_url,
+            "translations": source.translations.order_by("language") if source.translation_of_id is None else [],
+            "has_view_permission": True,
+        }
+        return TemplateResponse(request, "admin/articles/article/translate.html", context)
+
+    def translations_view(self, request):
+        """The report of missing and outdated translations (articles/translations.py)."""
+        if not self.may_translate(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            **translation_report(),
+            "title": "Translations: missing and outdated",
+            "subtitle": None,
+            "opts": self.opts,
+            "has_view_permission": True,
+        }
+        return TemplateResponse(request, "admin/articles/article/translations.html", context)
+
+    @admin.display(description="source text")
+    def source_text(self, obj):
+        """The source's text beside a translation's form, to translate from."""
+        source = obj.translation_of if obj.pk else None
+        if source is None:
+            return "An original: no source to translate from."
+        return format_html(
+            '<div class="translation-source" lang="{}" dir="{}"><p><a href="{}">{}</a> ({})</p>'
+            '<p><strong>{}</strong></p><p>{}</p><div class="translation-source-body">{}</div></div>',
+            source.language,
+            "rtl" if is_right_to_left(source.language) else "ltr",
+            reverse("admin:articles_article_change", args=[source.pk]),
+            source.title,
+            source.get_language_display(),
+            source.title,
+            source.standfirst,
+            mark_safe(source.body),  # nosec B703 B308  # sanitised by Article.save() (articles/sanitize.py)
+        )
 
     def workflow_buttons(self, request, obj, status=None):
         """
@@ -375,6 +475,11 @@ class ArticleAdmin(ArticleEditorToolsMixin, NeedToKnowAdminMixin, RichTextAdminM
         stored = getattr(form, "before", None)
         status = stored.status if stored is not None else None
         context["workflow_buttons"] = self.workflow_buttons(request, obj, status)
+        context["translate_url"] = (
+            reverse("admin:articles_article_translate", args=[obj.pk])
+            if obj is not None and obj.translation_of_id is None and self.may_translate(request)
+            else None
+        )
         context["may_review"] = (
             obj is not None
             and (status or obj.status) == Article.Status.IN_REVIEW
@@ -645,8 +750,10 @@ class ReviewDueAdmin(NeedToKnowAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin)
         return format_html('<a href="{}">{}</a>', reverse("admin:articles_article_change", args=[obj.pk]), obj.title)
 
 
+# Categories, tags, site blocks and pages are edited in every language, each text with a tab per language
+# (django-modeltranslation; articles/translation.py): a text left empty reads as the site language's.
 @admin.register(Category)
-class CategoryAdmin(NeedToKnowAdminMixin, admin.ModelAdmin):
+class CategoryAdmin(NeedToKnowAdminMixin, TranslationAdmin):
     list_display = ["name", "slug", "is_medical", "review_interval_months", "position"]
     list_editable = ["position"]
     prepopulated_fields = {"slug": ["name"]}
@@ -659,7 +766,7 @@ reversion.register(Author)
 
 
 @admin.register(Tag)
-class TagAdmin(NeedToKnowAdminMixin, admin.ModelAdmin):
+class TagAdmin(NeedToKnowAdminMixin, TranslationAdmin):
     list_display = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]
@@ -678,13 +785,13 @@ class AuthorAdmin(NeedToKnowAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(SiteBlock)
-class SiteBlockAdmin(NeedToKnowAdminMixin, RichTextAdminMixin, admin.ModelAdmin):
+class SiteBlockAdmin(NeedToKnowAdminMixin, RichTextAdminMixin, TranslationAdmin):
     list_display = ["__str__", "title", "is_active"]
     list_editable = ["is_active"]
 
 
 @admin.register(Page)
-class PageAdmin(NeedToKnowAdminMixin, RichTextAdminMixin, admin.ModelAdmin):
+class PageAdmin(NeedToKnowAdminMixin, RichTextAdminMixin, TranslationAdmin):
     list_display = ["title", "slug", "in_footer", "position", "updated_at"]
     list_editable = ["in_footer", "position"]
     prepopulated_fields = {"slug": ["title"]}

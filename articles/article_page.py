@@ -13,7 +13,8 @@ thirds of its time, and Django does not build and compile it at every page, whic
 running it. Other databases use the ORM's ``select_related`` and ``prefetch_related``.
 
 Either way the article looks the same to its template: ``article.authors.all()`` and the other relations are
-prefetched, and ``article.related_articles`` lists the related articles with their category.
+prefetched, ``article.related_articles`` lists the related articles with their category, and
+``article.language_versions`` its published versions in other languages (its source and translations).
 """
 
 from datetime import datetime
@@ -21,6 +22,7 @@ from types import SimpleNamespace
 
 from django.db import connection
 from django.db.models import OuterRef
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from magazine.postgresql.json_rows import JSONRows
@@ -32,14 +34,23 @@ RELATED_COUNT = 3
 # The relations the page shows, as prefetch_related() and the page (its template and structured data) know them.
 RELATION_NAMES = ("authors", "tags", "references", "corrections")
 # What a list of related articles shows of each: its card's image, section, title and date.
-RELATED_FIELDS = ("title", "slug", "published_at", "category", "hero_image", "hero_width", "hero_height", "hero_alt")
-# The article of the outer query, as related_to() takes it in a subquery.
-OUTER_ARTICLE = SimpleNamespace(pk=OuterRef("pk"), category_id=OuterRef("category_id"))
+RELATED_FIELDS = (
+    "title", "slug", "language", "published_at", "category", "hero_image", "hero_width", "hero_height", "hero_alt",
+)  # fmt: skip
+# What the page shows of the article's versions in other languages: the language switcher, hreflang, JSON-LD.
+VERSION_FIELDS = ("title", "slug", "language", "translation_of")
+# The article of the outer query, as related_to() and versions_of() take it in a subquery.
+OUTER_ARTICLE = SimpleNamespace(
+    pk=OuterRef("pk"),
+    category_id=OuterRef("category_id"),
+    language=OuterRef("language"),
+    source_id=Coalesce(OuterRef("translation_of_id"), OuterRef("pk")),
+)
 
 
 def with_page_data(queryset):
     """``queryset`` with what an article page shows loaded by the ORM (staff previews, other databases)."""
-    return queryset.select_related("category", "medical_reviewer").prefetch_related(*RELATION_NAMES)
+    return queryset.select_related("category", "medical_reviewer", "translator").prefetch_related(*RELATION_NAMES)
 
 
 def published_article(slug):
@@ -47,14 +58,26 @@ def published_article(slug):
     if connection.vendor == "postgresql":
         found = PAGE.fetch(slug=slug, now=timezone.now())
         return _with_relations(found[0]) if found else None
-    article = with_page_data(_readers_article(slug, timezone.now())).first()
+    now = timezone.now()
+    article = with_page_data(_readers_article(slug, now)).first()
     if article is not None:
-        article.related_articles = list(article.related(RELATED_COUNT).only(*RELATED_FIELDS))
+        add_page_lists(article, now=now)
     return article
 
 
+def add_page_lists(article, *, now=None):
+    """The lists of other articles the page shows, read for ``article`` (other databases, staff previews)."""
+    article.related_articles = list(article.related(RELATED_COUNT).only(*RELATED_FIELDS))
+    article.language_versions = list(_published_versions(article, now or timezone.now()))
+
+
+def _published_versions(article, now):
+    return Article.objects.published(now=now).versions_of(article).only(*VERSION_FIELDS)
+
+
 def _readers_article(slug, now):
-    return Article.objects.published(now=now).filter(slug=slug).select_related("category", "medical_reviewer")
+    published = Article.objects.published(now=now).filter(slug=slug)
+    return published.select_related("category", "medical_reviewer", "translator")
 
 
 def _relation(name):
@@ -69,6 +92,7 @@ def _page(slug, now):
     return _readers_article(slug, now).order_by().annotate(
         **{f"{name}_rows": JSONRows(_relation(name)) for name in RELATION_NAMES},
         related_articles=JSONRows(related.only(*RELATED_FIELDS)),
+        language_versions=JSONRows(_published_versions(OUTER_ARTICLE, now)),
     )
 
 

@@ -56,7 +56,7 @@ class ArticlesFeed(Feed):
         return settings.MAGAZINE_NAME
 
     def items(self, category):
-        articles = Article.objects.published().for_listing().prefetch_related("tags")
+        articles = Article.objects.published().in_language().for_listing().prefetch_related("tags")
         if category:
             articles = articles.filter(category=category)
         return articles[:FEED_LENGTH]

@@ -5,17 +5,18 @@ from jinja2.ext import Extension
 from .templatetags.images import picture, responsive_body
 from .typography import smarten
 from .templatetags.magazine import (
-    canonical_url, description, display_date, display_datetime, display_month, iso_datetime, json_ld,
+    canonical_url, description, display_date, display_datetime, display_month, iso_datetime, json_ld, page_languages,
 )  # fmt: skip
 
 
 class ArticleHelpers(Extension):
-    """``picture(...)``, ``canonical(request)``, ``|responsive_body``, ``|json_ld``, ``|iso_datetime``, ``|display_date`` (and ``_datetime``, ``_month``), ``|description`` and ``|smarten``: the same functions
+    """``picture(...)``, ``canonical(request)``, ``page_languages(request)``, ``|responsive_body``, ``|json_ld``,
+    ``|iso_datetime``, ``|display_date`` (and ``_datetime``, ``_month``), ``|description`` and ``|smarten``: the same functions
     as the template tag libraries."""
 
     def __init__(self, environment):
         super().__init__(environment)
-        environment.globals.update(picture=picture, canonical=canonical_url)
+        environment.globals.update(picture=picture, canonical=canonical_url, page_languages=page_languages)
         environment.filters.update(
             description=description,
             display_date=display_date,

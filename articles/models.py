@@ -9,12 +9,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import connections, models
 from django.db.models import Exists, F, Min, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone, translation
 from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 
+from magazine.i18n import default_language, language_choices, reader_language
 from magazine.links import cached_reverse
 
 from .sanitize import add_heading_anchors, clean_html, plain_text
@@ -162,6 +163,36 @@ class ArticleQuerySet(models.QuerySet):
         now = timezone.now() if now is None else now
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=now).exclude(expires_at__lte=now)
 
+    def in_language(self, language=None):
+        """The articles written in ``language``: the reader's (the page's language), by default. Every list
+        readers see is ``published().in_language()``: a page never mixes languages."""
+        return self.filter(language=reader_language(language))
+
+    def versions_of(self, article):
+        """
+        The other language versions of ``article``: its source and the source's other translations, or, for an
+        original, its translations. ``article`` is an Article, or for a subquery of a query of articles any object
+        whose ``pk`` and ``source_id`` are expressions of the outer row (article_page.py).
+        """
+        return self.filter(Q(pk=article.source_id) | Q(translation_of_id=article.source_id)).exclude(pk=article.pk)
+
+    def outdated_translations(self):
+        """
+        Translations whose source changed what readers read (``content_updated_at``) after the translation was
+        last changed or signed off: the text may no longer say what the source says.
+        """
+        checked = Greatest("content_updated_at", Coalesce("signed_off_at", "content_updated_at"))
+        return self.filter(translation_of__isnull=False, translation_of__content_updated_at__gt=checked)
+
+    def missing_translation(self, language):
+        """Published originals not written in ``language`` with no translation into it (of any status)."""
+        return (
+            self.published()
+            .filter(translation_of__isnull=True)
+            .exclude(language=language)
+            .exclude(Exists(Article.objects.filter(translation_of=OuterRef("pk"), language=language)))
+        )
+
     def related_to(self, article, count=3, *, now=None):
         """
         The ``count`` most recent published articles, other than ``article``, of its category or sharing one of
@@ -178,13 +209,20 @@ class ArticleQuerySet(models.QuerySet):
         now = timezone.now() if now is None else now
         recent = self.published(now=now).order_by("-published_at", "-pk")
         links = Article.tags.through.objects
+
+        def same_language(queryset, levels):
+            # In the article's language only: a page never mixes languages.
+            return queryset.filter(language=outer(article.language, levels))
+
         # The two short lists below are joined in a UNION, each in a subquery of its own where a part of a UNION
         # cannot have a LIMIT (SQLite): their subqueries are then one level further in.
         wrapped = not connections[self.db].features.supports_slicing_ordering_in_compound
         level = 2 if wrapped else 1
 
         def others_of_the_category(levels):
-            return recent.filter(category_id=outer(article.category_id, levels)).exclude(pk=outer(article.pk, levels))
+            return same_language(recent, levels).filter(category_id=outer(article.category_id, levels)).exclude(
+                pk=outer(article.pk, levels)
+            )
 
         # None of the ``count`` most recent can be older than the count-th most recent of the category alone, so the
         # articles sharing a tag are looked for down the index of publication times as far as that one only: a
@@ -197,7 +235,8 @@ class ArticleQuerySet(models.QuerySet):
         # distinct(): PostgreSQL then reads the article's tags once, and not again for each article of the walk.
         own_tags = links.filter(article_id=outer(article.pk, level + 2)).values("tag_id").distinct()
         sharing_a_tag = (
-            recent.filter(Exists(links.filter(article_id=OuterRef("pk"), tag_id__in=own_tags)))
+            same_language(recent, level)
+            .filter(Exists(links.filter(article_id=OuterRef("pk"), tag_id__in=own_tags)))
             .filter(published_at__gte=not_before)
             .filter(Exists(links.filter(article_id=outer(article.pk, level + 1))))  # without tags: no walk at all
             .exclude(pk=outer(article.pk, level))
@@ -313,6 +352,29 @@ class Article(models.Model):
         help_text="Optional: the article leaves every page, feed and the sitemap by itself at this time.",
     )
     featured = models.BooleanField(default=False, help_text="Featured articles lead the home page.")
+    language = models.CharField(
+        max_length=10,
+        choices=language_choices,
+        default=default_language,
+        help_text="The language the article is written in: it is listed on that language's pages only.",
+    )
+    translation_of = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="translations",
+        help_text="The original this article translates (empty for an original). A source article cannot be "
+        "deleted while it has translations.",
+    )
+    translator = models.ForeignKey(
+        Author,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="translated_articles",
+        help_text="Who translated it, named on the article page.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     content_updated_at = models.DateTimeField(
@@ -374,6 +436,16 @@ class Article(models.Model):
                 name="article_hero_has_alt",
                 violation_error_message="A hero image needs alt text.",
             ),
+            models.UniqueConstraint(
+                fields=["translation_of", "language"],
+                name="one_translation_per_language",
+                violation_error_message="This article already has a translation into that language.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(translation_of=F("pk")),
+                name="article_not_its_own_translation",
+                violation_error_message="An article cannot be a translation of itself.",
+            ),
             models.CheckConstraint(
                 condition=Q(medical_reviewer__isnull=True, last_reviewed__isnull=True)
                 | Q(medical_reviewer__isnull=False, last_reviewed__isnull=False),
@@ -386,6 +458,17 @@ class Article(models.Model):
         return self.title
 
     def clean(self):
+        if self.translation_of_id is not None:
+            source = self.translation_of
+            if source.translation_of_id is not None:
+                raise ValidationError(
+                    {"translation_of": "Translate the original article, not another translation of it."},
+                    code="translation_of_translation",
+                )
+            if source.language == self.language:
+                raise ValidationError(
+                    {"language": "A translation is in another language than its source."}, code="same_language"
+                )
         # Before the constraints are validated, which read the derived fields ("published" with no time).
         self.derive_fields()
 
@@ -436,7 +519,16 @@ class Article(models.Model):
         self.awaiting_review = self.status == self.Status.IN_REVIEW and not self.is_signed_off()
 
     def get_absolute_url(self):
-        return cached_reverse("articles:detail", slug=self.slug)
+        """The article's address in its own language's part of the site (``/de/articles/…`` for German)."""
+        if self.language == translation.get_language():
+            return cached_reverse("articles:detail", slug=self.slug)
+        with translation.override(self.language):
+            return cached_reverse("articles:detail", slug=self.slug)
+
+    @property
+    def source_id(self):
+        """The original of this article's translations: its source, or itself."""
+        return self.translation_of_id or self.pk
 
     def content_fingerprint(self):
         return content_fingerprint(self.title, self.body)

@@ -6,7 +6,8 @@ stored in generated columns with GIN indexes (migration ``0006_article_stored_se
 ``search_heading`` (title weighted A, standfirst B) and ``search_document`` (the same plus the body, C).
 A search does a bounded amount of work at any archive size (see ``_postgres_search``): it ranks at most a
 few hundred candidates, and the page says so when more articles match. Other databases: a simpler
-``icontains`` fallback with the same interface. Both go through ``Article.objects.published()``.
+``icontains`` fallback with the same interface. Both go through ``Article.objects.published().in_language()``:
+the articles readers may see, in the page's language.
 """
 
 import difflib
@@ -435,7 +436,7 @@ def _postgres_search(terms, slots, filters):
         return [], False
     tsquery = SearchQuery(text, search_type="raw", config="simple")
     heading, document = StoredVector("search_heading"), StoredVector("search_document")
-    published = filters.apply(Article.objects.published())
+    published = filters.apply(Article.objects.published().in_language())
     by_date = published.order_by("-published_at")
     # Each part costs a bounded amount of work, whatever PostgreSQL estimates of how many articles match:
     # 1. the most recent matches among the WINDOW most recent articles (those published since the WINDOW-th),
@@ -541,7 +542,7 @@ def _fallback_search(terms, slots, filters):
         matches &= alternatives
     first = light_stem(terms[0])
     return (
-        filters.apply(Article.objects.published())
+        filters.apply(Article.objects.published().in_language())
         .filter(matches)
         .annotate(
             rank=Case(

@@ -337,7 +337,72 @@ def save_library_image(*, image, by):
         before = EditorImage.objects.filter(pk=image.pk).values_list("focal_x", "focal_y").first()
         if before is not None and before != image.focal_point:
             # Registered before the save, whose commit raises the site version: the old names are gone from the
-            # cache before any process looks for renditions under the new version (renditions._known).
+            # cache before any process makes pictures of renditions under the new version (renditions.pictures).
             name, size = image.image.name, (image.width, image.height)
             transaction.on_commit(lambda: forget_crops(name, size))
         image.save()
+
+
+# What a new translation starts from: the source's text and presentation, for the translator to rewrite. Its
+# status, publication, medical review, corrections and old addresses are its own.
+TRANSLATION_COPIED_FIELDS = (
+    "title", "standfirst", "body", "hero_image", "hero_alt", "hero_caption", "hero_credit", "category",
+    "seo_title", "seo_description",
+)  # fmt: skip
+
+
+def translation_languages(source):
+    """The languages ``source`` (an original) has no translation into yet."""
+    taken = {source.language, *source.translations.values_list("language", flat=True)}
+    return [(code, name) for code, name in settings.LANGUAGES if code not in taken]
+
+
+def start_translation(*, source, language, by):
+    """
+    Start the translation of ``source`` into ``language``: a new draft article of that language with the
+    source's fields copied (its title, standfirst, body, hero image, category, tags, authors, references), for
+    the translator to rewrite. It is an article of its own: its own slug, status and publication, and, for
+    medical content, its own sign-off (the review gate, ``Article.may_be_published``), since a translation can
+    introduce a dangerous error. Refused with a ValidationError for a translation (translate its original),
+    for the source's own language and for a language it already has a translation into.
+    """
+    if source.translation_of_id is not None:
+        raise ValidationError(
+            "Translate the original article, not a translation of it.", code="translation_of_translation"
+        )
+    if language not in dict(settings.LANGUAGES) or language == source.language:
+        raise ValidationError("Choose another of the site's languages than the article's own.", code="invalid_language")
+    with transaction.atomic(), reversion.create_revision():
+        existing = source.translations.filter(language=language).first()
+        if existing is not None:
+            raise ValidationError(
+                "“%(title)s” already has a translation into that language: “%(translation)s”.",
+                code="translation_exists",
+                params={"title": source.title, "translation": existing.title},
+            )
+        translation = Article(
+            **{field: getattr(source, field) for field in TRANSLATION_COPIED_FIELDS},
+            language=language,
+            translation_of=source,
+            slug=_free_slug(f"{source.slug}-{language}"[:200]),
+            status=Article.Status.DRAFT,
+            created_by=by,
+        )
+        translation.save()
+        translation.tags.set(source.tags.all())
+        translation.authors.set(source.authors.all())
+        for reference in source.references.all():
+            reference.pk, reference.article = None, translation
+            reference.save()
+        note_reader_changes(article=translation, before=None)
+        reversion.set_user(by)
+        reversion.set_comment(f"Translation of “{source.title}” started ({dict(settings.LANGUAGES)[language]}).")
+    return translation
+
+
+def _free_slug(slug):
+    candidate, number = slug, 1
+    while Article.objects.filter(slug=candidate).exists() or SlugRedirect.objects.filter(old_slug=candidate).exists():
+        number += 1
+        candidate = f"{slug[:195]}-{number}"
+    return candidate

@@ -1,6 +1,8 @@
 """
 The sitemap of the home page, the archive, published articles, the categories, tags and authors that have some,
-the site's pages, and the robots.txt that points to it.
+the site's pages, and the robots.txt that points to it. Each page is listed in every language, with the
+others as its alternates (``hreflang``) and the site language's as ``x-default``; an article is listed once, in its
+own language, with its published translations as alternates.
 
 ``/sitemap.xml`` is a sitemap index: it lists one file per section, and the article section in files of
 ``ArticleSitemap.limit`` URLs (``/sitemap-articles.xml?p=2``), so every article is listed however large
@@ -8,8 +10,9 @@ the archive grows.
 """
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.db.models.functions import Greatest
 from django.http import HttpResponse
 from django.urls import reverse
@@ -34,17 +37,54 @@ def published_changes(group_by):
     )
 
 
+class InEveryLanguage:
+    """A section whose pages exist in every language: each is listed with its alternates and x-default."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+
+
+ARTICLE_FIELDS = ("slug", "language", "translation_of", "published_at", "content_updated_at")
+
+
 class ArticleSitemap(Sitemap):
+    """
+    Every published article at its own address (a translation is an article of its own, in its language's part of
+    the site), with its published versions in other languages as alternates.
+    """
+
     # URLs per sitemap file (the protocol allows 50,000): each file stays quick to build and to read.
     limit = 5000
 
     def items(self):
         # Oldest first, so that a new article changes only the last file.
-        return (
-            Article.objects.published()
-            .only("slug", "published_at", "content_updated_at")
-            .order_by("published_at", "pk")
-        )
+        return Article.objects.published().only(*ARTICLE_FIELDS).order_by("published_at", "pk")
+
+    def _urls(self, page, protocol, domain):
+        urls = super()._urls(page, protocol, domain)
+        # The versions of the file's articles, in one query.
+        sources = {info["item"].source_id for info in urls}
+        versions = {}
+        group = Q(pk__in=sources) | Q(translation_of__in=sources)
+        for version in Article.objects.published().filter(group).only(*ARTICLE_FIELDS):
+            versions.setdefault(version.source_id, []).append(version)
+        for info in urls:
+            group = versions.get(info["item"].source_id, [])
+            if len(group) < 2:
+                continue
+            info["alternates"] = [
+                {"location": f"{protocol}://{domain}{version.get_absolute_url()}", "lang_code": version.language}
+                for version in sorted(group, key=lambda version: version.language)
+            ]
+            default = next((v for v in group if v.language == settings.LANGUAGE_CODE), None) or next(
+                (v for v in group if v.translation_of_id is None), None
+            )
+            if default is not None:
+                info["alternates"].append(
+                    {"location": f"{protocol}://{domain}{default.get_absolute_url()}", "lang_code": "x-default"}
+                )
+        return urls
 
     def lastmod(self, article):
         # What readers read last changed (Article.modified_at): not a sign-off, featuring or a save of nothing.
@@ -55,7 +95,7 @@ class ArticleSitemap(Sitemap):
         return Article.objects.published().aggregate(changed=Max(Greatest("content_updated_at", "published_at")))["changed"]
 
 
-class LatestChangeSitemap(Sitemap):
+class LatestChangeSitemap(InEveryLanguage, Sitemap):
     """Pages of ``model`` with at least one published article; a page changes when one of those does."""
 
     model = None
@@ -93,7 +133,7 @@ class TagSitemap(LatestChangeSitemap):
     group_by = "tags"
 
 
-class SectionSitemap(Sitemap):
+class SectionSitemap(InEveryLanguage, Sitemap):
     """The home page and the archive: they change whenever a published article does."""
 
     def items(self):
@@ -113,7 +153,7 @@ class SectionSitemap(Sitemap):
         return self.latest
 
 
-class PageSitemap(Sitemap):
+class PageSitemap(InEveryLanguage, Sitemap):
     """The site's standing pages (about, contact, the privacy notice, the editorial policy…)."""
 
     def items(self):

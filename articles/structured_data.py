@@ -26,8 +26,16 @@ def _citation(reference):
     return work
 
 
-def article_json_ld(article, request, relations):
-    """The page's schema.org data; ``relations`` holds the lists of the article's authors, tags and references."""
+def _work(article, site):
+    url = site + article.get_absolute_url()
+    return {"@type": "CreativeWork", "name": article.title, "url": url, "inLanguage": article.language}
+
+
+def article_json_ld(article, request, relations, versions=()):
+    """
+    The page's schema.org data; ``relations`` holds the lists of the article's authors, tags and references,
+    ``versions`` its published versions in other languages (its source, or its translations).
+    """
     # The site's own addresses: reversed paths, already URIs, after the request's scheme and host.
     site = request.build_absolute_uri("/")[:-1]
     url = site + article.get_absolute_url()
@@ -41,7 +49,7 @@ def article_json_ld(article, request, relations):
         "description": article.meta_description,
         "url": url,
         "mainEntityOfPage": url,
-        "inLanguage": "en",
+        "inLanguage": article.language,
         "datePublished": iso_datetime(article.published_at) or None,
         "dateModified": iso_datetime(article.modified_at),
         "author": [_person(author, site) for author in relations["authors"]],
@@ -60,6 +68,13 @@ def article_json_ld(article, request, relations):
         "articleSection": None if medical else article.category.name,
         "keywords": [tag.name for tag in relations["tags"]],
         "citation": [_citation(reference) for reference in relations["references"]],
+        # A translation names its source; an original, its translations.
+        "translationOfWork": next(
+            (_work(version, site) for version in versions if version.pk == article.translation_of_id), None
+        ),
+        "workTranslation": [
+            _work(version, site) for version in versions if article.translation_of_id is None
+        ],
     }
     if article.hero_image:
         data["image"] = {
@@ -69,6 +84,8 @@ def article_json_ld(article, request, relations):
             "height": article.hero_height,
             "caption": article.hero_alt,
         }
+    if article.translator_id:
+        data["translator"] = _person(article.translator, site)
     if article.medical_reviewer_id:
         data["reviewedBy"] = _person(article.medical_reviewer, site)
         data["lastReviewed"] = article.last_reviewed.isoformat()

@@ -1,18 +1,14 @@
-"""The feeds, the sitemap and robots.txt, at the site's root and without a namespace (``feed-rss``, ``sitemap``…)."""
+"""The sitemap and robots.txt, at the site's root in every language, without a namespace (``sitemap``…); the feeds are
+in ``feed_urls``, one set per language."""
 
 from django.contrib.sitemaps import views as sitemaps
 from django.urls import path
 
 from magazine.pagecache import public_page
 
-from .feeds import ArticlesAtomFeed, ArticlesFeed
 from .sitemaps import robots_txt, site_sitemaps
 
 urlpatterns = [
-    path("feeds/rss/", public_page(ArticlesFeed()), name="feed-rss"),
-    path("feeds/atom/", public_page(ArticlesAtomFeed()), name="feed-atom"),
-    path("category/<slug:slug>/feeds/rss/", public_page(ArticlesFeed()), name="category-feed-rss"),
-    path("category/<slug:slug>/feeds/atom/", public_page(ArticlesAtomFeed()), name="category-feed-atom"),
     path(
         "sitemap.xml",
         public_page(sitemaps.index),

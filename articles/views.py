@@ -5,19 +5,18 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
 from django.utils.http import http_date, urlencode
-from django.utils.translation import gettext_lazy
+from django.utils.translation import get_language, gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
 from magazine.pagecache import cached_count, public_page
 
 from .citations import link_citations
-from .article_page import RELATED_COUNT, RELATION_NAMES, published_article, with_page_data
+from .article_page import RELATION_NAMES, add_page_lists, published_article, with_page_data
 from .forms import SearchForm
 from .images import process_image
 from .models import Article, Author, Category, EditorImage, Page, SlugRedirect, Tag
@@ -72,7 +71,7 @@ class ArticleListMixin:
     paginator_class = ArticleListPaginator
 
     def get_queryset(self):
-        return Article.objects.published().for_listing()
+        return Article.objects.published().in_language().for_listing()
 
     def count_name(self):
         """Names the list for the cache of its count: each view and filter counts its own."""
@@ -192,7 +191,7 @@ class ArticleDetailView(DetailView):
     def get_object(self, queryset=None):
         if can_preview(self.request.user):
             article = super().get_object(queryset)
-            article.related_articles = list(article.related(RELATED_COUNT))
+            add_page_lists(article)
             return article
         # Readers: one query on PostgreSQL (articles/article_page.py).
         article = published_article(self.kwargs["slug"])
@@ -202,21 +201,26 @@ class ArticleDetailView(DetailView):
 
     def get(self, request, *args, **kwargs):
         try:
-            return super().get(request, *args, **kwargs)
+            self.object = self.get_object()
         except Http404:
             # An address the article had before an editor changed its slug.
             moved = SlugRedirect.objects.filter(old_slug=kwargs["slug"]).values_list("article_id", flat=True).first()
             visible = Article.objects.all() if can_preview(request.user) else Article.objects.published()
-            slug = visible.filter(pk=moved).values_list("slug", flat=True).first() if moved else None
-            if slug is None:
+            article = visible.filter(pk=moved).only("slug", "language").first() if moved else None
+            if article is None:
                 raise
-            return HttpResponsePermanentRedirect(reverse("articles:detail", kwargs={"slug": slug}))
+            return HttpResponsePermanentRedirect(article.get_absolute_url())
+        if self.object.language != get_language():
+            # An article is at home in its own language's part of the site only (/de/articles/… for German).
+            return HttpResponsePermanentRedirect(self.object.get_absolute_url())
+        return self.render_to_response(self.get_context_data(object=self.object))
 
     def get_context_data(self, **kwargs):
         article = self.object
         # Each relation read once, for the page and its structured data.
         relations = {name: list(getattr(article, name).all()) for name in RELATION_NAMES}
-        json_ld = article_json_ld(article, self.request, relations)
+        versions = article.language_versions
+        json_ld = article_json_ld(article, self.request, relations, versions)
         body, cited = link_citations(article.body, len(relations["references"]))
         return super().get_context_data(
             related=article.related_articles,
@@ -225,6 +229,9 @@ class ArticleDetailView(DetailView):
             body=body,
             cited=cited,
             share_links=share_links(json_ld["url"], article.title),
+            # The language switcher and hreflang links: the article's own versions, not the same slug elsewhere.
+            language_addresses={version.language: version.get_absolute_url() for version in [article, *versions]},
+            original_language=next((v.language for v in [article, *versions] if v.translation_of_id is None), None),
             **relations,
             **kwargs,
         )

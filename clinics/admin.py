@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from modeltranslation.admin import TranslationAdmin
 
 from magazine.admin_site import NeedToKnowAdminMixin
 
@@ -58,7 +59,7 @@ class AccreditationInline(admin.TabularInline):
 
 
 @admin.register(Clinic)
-class ClinicAdmin(NeedToKnowAdminMixin, admin.ModelAdmin):
+class ClinicAdmin(NeedToKnowAdminMixin, TranslationAdmin):  # its description in every language (clinics/translation.py)
     form = ClinicForm
     list_display = ["name", "kind", "city", "country", "accreditation_list", "is_listed", "updated_at"]
     list_display_links = ["name"]
@@ -127,7 +128,7 @@ class AccreditationAdmin(NeedToKnowAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(DestinationPage)
-class DestinationPageAdmin(NeedToKnowAdminMixin, admin.ModelAdmin):
+class DestinationPageAdmin(NeedToKnowAdminMixin, TranslationAdmin):  # its title and introduction in every language
     form = DestinationPageForm
     list_display = ["title", "treatment", "country", "price_display", "price_date", "is_published"]
     list_filter = ["is_published", "country", "treatment"]

@@ -262,4 +262,5 @@ class DestinationPage(models.Model):
         condition = Exists(links)
         if self.treatment.related_article_id:
             condition |= Q(pk=self.treatment.related_article_id)
-        return Article.objects.published().filter(condition).for_listing().order_by("-published_at", "-pk")[:count]
+        articles = Article.objects.published().in_language().filter(condition).for_listing()
+        return articles.order_by("-published_at", "-pk")[:count]

@@ -5,7 +5,14 @@ from .models import Clinic, DestinationPage
 
 
 class UpdatedSitemap(Sitemap):
-    """The pages of ``items()``, each changed at its ``updated_at``; the index asks the database for the latest."""
+    """
+    The pages of ``items()``, each changed at its ``updated_at``; the index asks the database for the latest. Each
+    page is listed in every language, with the others as alternates.
+    """
+
+    i18n = True
+    alternates = True
+    x_default = True
 
     def lastmod(self, item):
         return item.updated_at

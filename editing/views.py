@@ -1,8 +1,9 @@
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.generic import DetailView
 
-from articles.article_page import RELATED_COUNT, with_page_data
+from articles.article_page import add_page_lists, with_page_data
 from articles.models import Article
 from articles.views import ArticleDetailView
 from magazine.ratelimit import client_ip
@@ -40,11 +41,14 @@ class SharedPreviewView(ArticleDetailView):
         if outcome != "shown":
             return render(request, "editing/preview_unavailable.html", {"reason": outcome, "link": link}, status=410)
         self.link = link
-        return DetailView.get(self, request, *args, **kwargs)
+        self.object = self.get_object()
+        # The article's page as in its own language's part of the site, whatever the preview's address.
+        with translation.override(self.object.language):
+            return self.render_to_response(self.get_context_data(object=self.object)).render()
 
     def get_object(self, queryset=None):
         article = with_page_data(Article.objects.all()).get(pk=self.link.article_id)
-        article.related_articles = list(article.related(RELATED_COUNT))
+        add_page_lists(article)
         return article
 
     def get_context_data(self, **kwargs):

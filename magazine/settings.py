@@ -54,6 +54,8 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    # Before the admin: the translated fields of categories, tags, pages, site blocks and treatments.
+    "modeltranslation",
     "magazine.apps.MagazineAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -91,6 +93,8 @@ MIDDLEWARE = [
     # Cached public pages for anonymous readers, before sessions and authentication (magazine/pagecache/).
     "magazine.pagecache.middleware.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language of the page is the one its address names, and nothing else (magazine/i18n.py).
+    "magazine.i18n.AddressLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -191,7 +195,28 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-gb"
+# The languages readers read the magazine in, the first the site's own: its addresses stay unprefixed
+# ("/articles/…"), every other language's live under its code ("/de/articles/…"). Codes are Django's (en-gb, de,
+# ar, fr, …); each is named in its own language. Articles, categories, tags, pages, site blocks and the treatment
+# catalogue have a version per language (README, "Languages").
+LANGUAGE_CODES = env_list("DJANGO_LANGUAGES", "en-gb,de,ar")
+
+
+def language_names(codes):
+    from django.conf.locale import LANG_INFO
+
+    unknown = [code for code in codes if code not in LANG_INFO]
+    if unknown:
+        raise ImproperlyConfigured(f"DJANGO_LANGUAGES names languages Django does not know: {', '.join(unknown)}.")
+    # A regional variant is named as its language ("English", not "British English") in the switcher.
+    return [(code, LANG_INFO.get(code.split("-")[0], LANG_INFO[code])["name_local"]) for code in codes]
+
+
+LANGUAGES = language_names(LANGUAGE_CODES)
+LANGUAGE_CODE = LANGUAGE_CODES[0]
+# django-modeltranslation: a field with no text in the reader's language shows the site language's.
+MODELTRANSLATION_DEFAULT_LANGUAGE = LANGUAGE_CODE
+MODELTRANSLATION_FALLBACK_LANGUAGES = (LANGUAGE_CODE,)
 TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "UTC")
 USE_I18N = True
 # The interface's translations (locale/<language>/LC_MESSAGES/django.po, compiled to .mo: `make messages`).

@@ -212,9 +212,13 @@ def week_of(moment):
 
 
 def digest_articles(*, since, until):
-    """What readers can see that was published after ``since`` and up to ``until`` (Article.objects.published())."""
+    """
+    What readers can see that was published after ``since`` and up to ``until`` (Article.objects.published()), in
+    the site's language: subscribers signed up to the magazine in it.
+    """
     return (
         Article.objects.published(now=until)
+        .in_language(settings.LANGUAGE_CODE)
         .filter(published_at__gt=since)
         .select_related("category")
         .order_by("-published_at", "-pk")

@@ -23,6 +23,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy
+from modeltranslation.admin import TranslationAdmin
 
 from magazine.admin_site import NeedToKnowAdminMixin, ReadOnlyAdminMixin, run_bulk_action
 from magazine.spreadsheets import csv_safe
@@ -48,7 +49,8 @@ BULK_STATUSES = [
 ]
 CSV_FIELDS = [
     "reference", "status", "priority", "created_at", "name", "email", "phone", "country", "treatment",
-    "condition_summary", "destinations", "budget", "travel_window", "contact_method", "assignee", "source_article",
+    "condition_summary", "destinations", "budget", "travel_window", "contact_method", "language", "assignee",
+    "source_article",
 ]  # fmt: skip
 
 
@@ -116,7 +118,7 @@ class CatalogueAdmin(NeedToKnowAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Treatment)
-class TreatmentAdmin(CatalogueAdmin):
+class TreatmentAdmin(CatalogueAdmin, TranslationAdmin):  # the names and notes in every language (quotes/translation.py)
     list_display = ["name", "is_experimental", "is_active", "related_article", "position"]
     list_editable = ["is_active", "position"]
     list_filter = ["is_experimental", "is_active"]
@@ -473,10 +475,12 @@ class QuoteRequestAdmin(AccessLoggedAdmin):
     change_list_template = "admin/quotes/quoterequest/change_list.html"
     # What fits 1366 px beside the filters: the destinations, source article and duplicate are on the request's page.
     list_display = [
-        "reference", "status", "priority", "assignee", "treatment_label", "country", "age", "overdue", "accepted",
+        "reference", "status", "priority", "assignee", "treatment_label", "country", "language_code", "age", "overdue",
+        "accepted",
     ]  # fmt: skip
     list_filter = [
-        "status", AcceptedFilter, OverdueFilter, "priority", "assignee", "treatment", "destinations", DuplicateFilter,
+        "status", AcceptedFilter, OverdueFilter, "priority", "assignee", "language", "treatment", "destinations",
+        DuplicateFilter,
     ]  # fmt: skip
     list_select_related = ["assignee", "treatment", "source_article", "possible_duplicate_of"]
     search_fields = ["=reference", "name", "email"]
@@ -486,12 +490,13 @@ class QuoteRequestAdmin(AccessLoggedAdmin):
     readonly_fields = [
         "reference", "created_at", "updated_at", "first_response_due", "duplicate_of", "consent_version",
         "consented_at", "source_article", "patient_responses", "add_quote_link", "record_links", "acceptance",
+        "language",  # what the patient wrote in, as recorded (their e-mails and page are in it)
     ]  # fmt: skip
     inlines = [QuoteInline, ConversationInline, StatusChangeInline, NoteInline]
     fieldsets = [
         ("Triage", {"fields": ["reference", "status", "priority", "assignee", "created_at", "first_response_due", "duplicate_of"]}),
         ("Quotes and the patient's answers", {"fields": ["acceptance", "add_quote_link", "patient_responses"]}),
-        ("Patient", {"fields": ["name", "email", "phone", "country", "contact_method", "locale"]}),
+        ("Patient", {"fields": ["name", "email", "phone", "country", "contact_method", "language", "locale"]}),
         ("Request", {"fields": ["treatment", "treatment_other", "condition_summary", "destinations", "budget", "travel_window", "record_links"]}),
         ("Consent and source", {"classes": ["collapse"], "fields": ["consent_version", "consented_at", "source_article", "updated_at"]}),
     ]
@@ -609,6 +614,11 @@ class QuoteRequestAdmin(AccessLoggedAdmin):
     @admin.display(description="treatment", ordering="treatment__name")
     def treatment_label(self, obj):
         return obj.treatment_label
+
+    @admin.display(description="lang.", ordering="language")
+    def language_code(self, obj):
+        """The patient's language as a code (the column must fit the screen), named in full on hover."""
+        return format_html('<abbr title="{}">{}</abbr>', obj.get_language_display(), obj.language.split("-")[0])
 
     @admin.display(description="destinations")
     def destination_names(self, obj):

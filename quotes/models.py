@@ -12,6 +12,8 @@ from django.utils import timezone
 from django_countries.fields import CountryField
 from django.utils.translation import gettext_lazy as _
 
+from magazine.i18n import default_language, language_choices
+
 from .money import DEFAULT_LOCALE, format_money, validate_locale
 from .storage import PrivateStorage
 
@@ -164,6 +166,12 @@ class QuoteRequest(models.Model):
         default=DEFAULT_LOCALE,
         validators=[validate_locale],
         help_text="How prices are written to the patient (language and region, such as en_GB or de_DE).",
+    )
+    language = models.CharField(
+        max_length=10,
+        choices=language_choices,
+        default=default_language,
+        help_text="The language the patient wrote in: their e-mails and quote page are in it.",
     )
     consent_version = models.CharField(max_length=20, editable=False)
     consented_at = models.DateTimeField(editable=False)

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from magazine.locales import display_date
@@ -18,6 +18,16 @@ from .models import AccessedRequest, AccessLog, MedicalRecord, PatientMessage, Q
 DUPLICATE_WINDOW = timedelta(days=30)
 ERASED_QUERY = "(erased with the patient's requests)"
 PATIENT_LINK_SALT = "quotes.patient-link"
+
+
+def in_patients_language(quote_request):
+    """What is written for the patient (e-mails, the links in them) is in the language they wrote their request in."""
+    return translation.override(quote_request.language)
+
+
+def in_staff_language():
+    """What is written for triage is in the site's language, whichever language the patient's page was in."""
+    return translation.override(settings.LANGUAGE_CODE)
 
 
 def submit_quote_request(*, data, destinations, submission_key, consent_version, source_article=None, records=()):
@@ -130,22 +140,23 @@ def new_request_emails(quote_request):
         "magazine_name": settings.MAGAZINE_NAME,
         "triage_email": settings.QUOTE_REPLY_TO_EMAIL,
     }
-    return [
-        _email(
+    with in_patients_language(quote_request):
+        to_patient = _email(
             quote_request,
             "quotes/email/patient_confirmation.txt",
             _("Your quote request %(reference)s") % {"reference": quote_request.reference},
             [quote_request.email],
             context,
-        ),
-        _email(
+        )
+    with in_staff_language():
+        to_triage = _email(
             quote_request,
             "quotes/email/triage_notification.txt",
             f"New quote request {quote_request.reference}",
             [settings.QUOTE_TRIAGE_EMAIL],
             context,
-        ),
-    ]
+        )
+    return [to_patient, to_triage]
 
 
 def queue_quote_request_emails(quote_request):
@@ -155,9 +166,13 @@ def queue_quote_request_emails(quote_request):
 
 
 def patient_link(quote):
-    """A signed, expiring, unguessable address of the quote's page for the patient (no login)."""
+    """
+    A signed, expiring, unguessable address of the quote's page for the patient (no login), in the language of
+    their request.
+    """
     signed = signing.TimestampSigner(salt=PATIENT_LINK_SALT).sign(quote.token)
-    return settings.SITE_URL + reverse("quotes:patient-quote", kwargs={"signed": signed})
+    with in_patients_language(quote.quote_request):
+        return settings.SITE_URL + reverse("quotes:patient-quote", kwargs={"signed": signed})
 
 
 def quote_token_from_link(signed):
@@ -177,15 +192,16 @@ def check_sendable(quote):
 def quote_ready_email(quote):
     """The e-mail that tells the patient their quote is ready, as ``queue_email`` takes it (and as staff preview it)."""
     quote_request = quote.quote_request
-    context = {
-        "reference": quote_request.reference,
-        "link": patient_link(quote),
-        "valid_until": display_date(quote.valid_until),  # in the language the e-mail is written in
-        "link_days": settings.QUOTE_LINK_MAX_AGE_DAYS,
-        "magazine_name": settings.MAGAZINE_NAME,
-    }
-    subject = _("Your quote %(reference)s is ready") % {"reference": quote_request.reference}
-    return _email(quote_request, "quotes/email/quote_ready.txt", subject, [quote_request.email], context)
+    with in_patients_language(quote_request):
+        context = {
+            "reference": quote_request.reference,
+            "link": patient_link(quote),
+            "valid_until": display_date(quote.valid_until),  # in the language the e-mail is written in
+            "link_days": settings.QUOTE_LINK_MAX_AGE_DAYS,
+            "magazine_name": settings.MAGAZINE_NAME,
+        }
+        subject = _("Your quote %(reference)s is ready") % {"reference": quote_request.reference}
+        return _email(quote_request, "quotes/email/quote_ready.txt", subject, [quote_request.email], context)
 
 
 def send_quote(*, quote, by):
@@ -249,9 +265,10 @@ def accept_quote(*, quote):
             "what": "accepted a quote",
             "admin_url": settings.SITE_URL + quote_request.get_absolute_url(),
         }
-        subject = f"Quote accepted on {quote_request.reference}"
-        to = [settings.QUOTE_TRIAGE_EMAIL]
-        queue_email(**_email(quote_request, "quotes/email/patient_responded.txt", subject, to, context))
+        with in_staff_language():
+            subject = f"Quote accepted on {quote_request.reference}"
+            to = [settings.QUOTE_TRIAGE_EMAIL]
+            queue_email(**_email(quote_request, "quotes/email/patient_responded.txt", subject, to, context))
     quote.quote_request = quote_request
     return quote
 
@@ -293,9 +310,10 @@ def write_to_triage(*, quote_request, text, records=(), quote=None):
             "records": len(records),
             "admin_url": settings.SITE_URL + quote_request.get_absolute_url(),
         }
-        subject = f"New message from the patient on {quote_request.reference}"
-        to = [settings.QUOTE_TRIAGE_EMAIL]
-        queue_email(**_email(quote_request, "quotes/email/new_message_triage.txt", subject, to, context))
+        with in_staff_language():
+            subject = f"New message from the patient on {quote_request.reference}"
+            to = [settings.QUOTE_TRIAGE_EMAIL]
+            queue_email(**_email(quote_request, "quotes/email/new_message_triage.txt", subject, to, context))
     return message
 
 
@@ -321,14 +339,16 @@ def reply_to_patient(*, quote_request, text, by):
             quote_request=quote_request, kind=PatientMessage.Kind.REPLY, text=text.strip(), author=by
         )
         quote_request.save(update_fields=["updated_at"])
-        context = {
-            "reference": quote_request.reference,
-            "link": patient_link(quote),
-            "link_days": settings.QUOTE_LINK_MAX_AGE_DAYS,
-            "magazine_name": settings.MAGAZINE_NAME,
-        }
-        subject = _("A new message about your request %(reference)s") % {"reference": quote_request.reference}
-        queue_email(**_email(quote_request, "quotes/email/new_message_patient.txt", subject, [quote_request.email], context))
+        with in_patients_language(quote_request):
+            context = {
+                "reference": quote_request.reference,
+                "link": patient_link(quote),
+                "link_days": settings.QUOTE_LINK_MAX_AGE_DAYS,
+                "magazine_name": settings.MAGAZINE_NAME,
+            }
+            subject = _("A new message about your request %(reference)s") % {"reference": quote_request.reference}
+            to = [quote_request.email]
+            queue_email(**_email(quote_request, "quotes/email/new_message_patient.txt", subject, to, context))
     return message
 
 

@@ -20,6 +20,7 @@ from articles.models import Article, Page
 from clinics.models import valid_accreditations
 from magazine import ratelimit
 from magazine.faults import DATABASE_UNAVAILABLE, database_unavailable, retry_later
+from magazine.i18n import reader_language
 
 from .forms import CONSENT_VERSION, PatientMessageForm, QuoteRequestForm, new_form_token
 from .money import negotiated_locale
@@ -184,6 +185,7 @@ class QuoteRequestView(FormView):
             return too_many_requests(self.request)
         data = {name: form.cleaned_data[name] for name in form.Meta.fields if name != "destinations"}
         data["locale"] = negotiated_locale(self.request.headers.get("Accept-Language"))  # how prices are written
+        data["language"] = reader_language()  # the page's: the patient's e-mails and quote page are in it
         quote_request, _ = submit_quote_request(
             data=data,
             destinations=form.cleaned_data["destinations"],

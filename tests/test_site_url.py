@@ -29,7 +29,7 @@ from types import SimpleNamespace
 from quotes.models import QuoteRequest
 from quotes.services import new_request_emails, patient_link
 print(new_request_emails(QuoteRequest(pk=7, reference="MT-2026-ABC123", email="patient@example.org"))[1]["body"])
-print(patient_link(SimpleNamespace(token="a-token")))
+print(patient_link(SimpleNamespace(token="a-token", quote_request=QuoteRequest(language="en-gb"))))
 """
 needs_make = pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
 

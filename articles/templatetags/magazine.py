@@ -6,8 +6,10 @@ from django import template
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from articles.text import cut_at_word
+from magazine.i18n import alternates, default_alternate, open_graph_locale
 from magazine.locales import display_date, display_datetime, display_month
 
 register = template.Library()
@@ -70,3 +72,30 @@ def canonical_url(request):
             params.append((name, value))
     query = f"?{urlencode(params)}" if params else ""
     return request.build_absolute_uri(request.path) + query
+
+
+class PageLanguages:
+    """A page's versions in each language (magazine/i18n.py): ``all``, the ``others`` and the ``x_default``."""
+
+    def __init__(self, request, addresses=None, original_language=None):
+        canonical = canonical_url(request)
+        query = canonical[canonical.index("?") :] if "?" in canonical else ""
+        self.all = alternates(request, addresses, query)
+        self.others = [version for version in self.all if not version.current]
+        self.x_default = default_alternate(self.all, original_language)
+        self.locale = open_graph_locale(get_language())
+        self.other_locales = sorted({open_graph_locale(version.language) for version in self.others} - {self.locale})
+
+
+def page_languages(request, addresses=None, original_language=None):
+    """
+    The page's versions in every language (worked out once per request: the head and the header both show them),
+    or None for a page no address resolved to.
+    """
+    if not request or getattr(request, "resolver_match", None) is None:
+        return None
+    found = getattr(request, "page_languages", None)
+    if found is None:
+        # A template's undefined values are falsy: a page that names no addresses of its own.
+        found = request.page_languages = PageLanguages(request, addresses or None, original_language or None)
+    return found

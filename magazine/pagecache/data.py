@@ -12,7 +12,7 @@ is rendered without the cache.
 import math
 
 from django.core.cache import cache
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from . import version
 
@@ -57,8 +57,11 @@ def data_timeout(seconds=DATA_SECONDS):
 
 
 def cached_count(name, count):
-    """The result of ``count()`` for the list ``name``, cached until readers could see another number."""
-    key = versioned_key(f"public-counts:{name}")
+    """
+    The result of ``count()`` for the list ``name`` in the page's language (each language lists its own
+    articles), cached until readers could see another number.
+    """
+    key = versioned_key(f"public-counts:{translation.get_language()}:{name}")
     value = cache.get(key)
     if value is None:
         value = count()

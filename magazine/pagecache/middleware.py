@@ -26,6 +26,8 @@ from django.db import DatabaseError
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
 
+from magazine.i18n import address_language
+
 from . import version
 from .data import data_timeout
 
@@ -42,7 +44,7 @@ PAGE_QUERY_PARAMETERS = ("page", "p")
 
 def page_language(request):
     """The language of the page at the request's path: its prefix (``/de/…``), else the site's language."""
-    return translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+    return address_language(request.path_info)
 
 
 def page_key(request, language=None):
@@ -98,8 +100,6 @@ class PageCacheEntry:
     def store(self, response):
         if response.status_code != 200 or response.cookies or response.streaming:
             return
-        if translation.get_language() != self.language:
-            return  # the view chose another language than the address says: not this key's page
         timeout = page_cache_timeout()
         if timeout > 0:
             patch_cache_control(response, public=True, max_age=min(settings.PAGE_MAX_AGE, timeout))
@@ -191,7 +191,8 @@ def public_page(view):
         response = view(request, *args, **kwargs)
         if hasattr(response, "render") and callable(response.render):
             response = response.render()
-        page.cacheable = True
+        # A view that chose another language than the address says made a page that is not this key's.
+        page.cacheable = translation.get_language() == page.language
         return response
 
     return wrapped

@@ -30,7 +30,10 @@ class JSONRows(Subquery):
         if queryset._prefetch_related_lookups or queryset._fields is not None:
             raise NotSupportedError("JSONRows() reads model instances, without prefetch_related().")
         reader = RowReader(queryset.model, queryset.query.get_select_mask(), queryset.query.select_related)
-        super().__init__(queryset.values(row=reader.json_object()), output_field=RowsField(reader))
+        # Django's own QuerySet.values() over the query as built: a manager's queryset class may rewrite values()
+        # (django-modeltranslation adds each translated field's columns, which a one-column subquery cannot hold).
+        plain = models.QuerySet(queryset.model, query=queryset.query.chain(), using=queryset.db)
+        super().__init__(plain.values(row=reader.json_object()), output_field=RowsField(reader))
 
 
 class RowsField(models.Field):

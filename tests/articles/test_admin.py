@@ -30,6 +30,7 @@ def article_form(**overrides):
         "category": category.pk,
         "authors": [author.pk],
         "status": Article.Status.DRAFT,
+        "language": "en-gb",  # the form's choice as it opens: the site's language
         "references-TOTAL_FORMS": "1",
         "references-INITIAL_FORMS": "0",
         "references-MIN_NUM_FORMS": "0",
@@ -266,14 +267,14 @@ def test_changelist_counts_down_to_scheduled_publication_and_expiry(client, edit
 
 # One admin save of a draft with a tag, an author and no references, as counted: the session and the user (2),
 # two savepoints of the admin and django-reversion (2), the article loaded and its row locked (1), the user's
-# permissions (2), the form's choices and its many-to-many values (5), the category's existence and the two
-# check constraints on the form's fields (the status is the buttons', not a field) (1 + 6), the slug's uniqueness (1), the update (1), django-reversion reading the new
+# permissions (2), the form's choices and its many-to-many values (5), the category's existence and the three
+# check constraints on the form's fields (the status is the buttons', not a field; a translation is not its own) (1 + 9), the slug's uniqueness (1), the update (1), django-reversion reading the new
 # version's tags, authors, references and corrections (4), the many-to-many values set (2), the admin log (1),
 # two savepoints released (2), and the revision (3); what readers read (its references and corrections), before
 # the edit (2: an article saved outside the admin has no fingerprint yet) and after it (2), and its new
 # fingerprint (1), the editor's autosave of the form deleted (1), and the media library's uses of its images (1).
 # The article's row is read twice: loaded (and locked) for the save, and by django-reversion.
-ADMIN_SAVE_QUERIES = 40
+ADMIN_SAVE_QUERIES = 43
 
 
 @pytest.mark.parametrize("tags", [1, 5])

@@ -48,6 +48,7 @@ def edit_form(article, **overrides):
         category=article.category_id,
         authors=[author.pk for author in article.authors.all()],
         status=article.status,
+        language=article.language,
         published_at_0=article.published_at.strftime("%Y-%m-%d") if article.published_at else "",
         published_at_1=article.published_at.strftime("%H:%M:%S") if article.published_at else "",
         edit_version=article.version,

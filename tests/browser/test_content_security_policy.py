@@ -190,7 +190,7 @@ def test_editors_pages_and_the_editor_itself_run_without_a_policy_violation(
 
     # Prepopulated slug and autocomplete on a form without the rich-text editor.
     page.goto(f"{live_server.url}{reverse('admin:quotes_treatment_add')}")
-    page.get_by_label("Name").press_sequentially("Hip resurfacing")
+    page.get_by_label("Name [en-gb]").press_sequentially("Hip resurfacing")  # a name per language (modeltranslation)
     expect(page.locator("#id_slug")).to_have_value("hip-resurfacing")
     page.locator(".field-related_article .select2-selection").click()
     page.locator(".select2-container--open .select2-search__field").press_sequentially("Knee")

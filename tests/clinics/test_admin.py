@@ -124,7 +124,7 @@ def test_the_clinic_list_takes_a_fixed_number_of_queries(client, clinic_manager,
 def clinic_data(**fields):
     data = {
         "name": "Marmara Clinic", "slug": "marmara-clinic", "kind": "clinic", "city": "Istanbul", "country": "TR",
-        "is_listed": "on", "languages": ["en", "tr"], "website": "https://marmara.example.org/", "description": "",
+        "is_listed": "on", "languages": ["en", "tr"], "website": "https://marmara.example.org/", "description_en_gb": "",
         "accreditations-TOTAL_FORMS": "1", "accreditations-INITIAL_FORMS": "0",
         "accreditations-MIN_NUM_FORMS": "0", "accreditations-MAX_NUM_FORMS": "1000",
         "accreditations-0-body": "", "accreditations-0-body_other": "", "accreditations-0-valid_until": "",
@@ -174,8 +174,8 @@ def test_bad_clinic_input_is_refused_with_a_clear_error_and_nothing_saved(client
 
 def destination_data(treatment, **fields):
     data = {
-        "treatment": treatment.pk, "country": "TR", "title": "Knee replacement in Turkey",
-        "slug": "knee-replacement-in-turkey", "intro": "What to know.", "is_published": "on",
+        "treatment": treatment.pk, "country": "TR", "title_en_gb": "Knee replacement in Turkey",
+        "slug": "knee-replacement-in-turkey", "intro_en_gb": "What to know.", "is_published": "on",
         "price_low": "7000", "price_high": "11500", "currency": "USD", "price_date": "2026-10-01",
         "price_source": "Five hospitals' price lists", "price_source_url": "",
     }  # fmt: skip

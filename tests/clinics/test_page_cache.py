@@ -65,7 +65,7 @@ def test_an_edit_in_the_admin_shows_on_every_page_at_once(client, clinic_manager
         assert "Old Name Hospital" in client.get(url).content.decode()
     data = {
         "name": "New Name Hospital", "slug": clinic.slug, "kind": "hospital", "city": "Istanbul", "country": "TR",
-        "is_listed": "on", "treatments": [knee.pk], "languages": [], "website": "", "description": "",
+        "is_listed": "on", "treatments": [knee.pk], "languages": [], "website": "", "description_en_gb": "",
         "accreditations-TOTAL_FORMS": "0", "accreditations-INITIAL_FORMS": "0",
         "accreditations-MIN_NUM_FORMS": "0", "accreditations-MAX_NUM_FORMS": "1000",
     }  # fmt: skip

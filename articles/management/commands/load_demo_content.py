@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from articles.demo import content, images
+from articles.demo import content, images, translated
 from articles.models import Article, Author, Category, Page, Reference, SiteBlock, Tag, content_fingerprint
 from clinics import demo as clinics_demo
 from magazine.pagecache import content_changed
@@ -20,8 +20,8 @@ def _missing(field_file):
 
 class Command(BaseCommand):
     help = (
-        "Load the demo categories, authors, articles and site blocks. Only what is missing is created: "
-        "running it again duplicates nothing and keeps what editors have changed since."
+        "Load the demo categories, authors, articles and site blocks, and their translations. Only what is missing "
+        "is created: running it again duplicates nothing and keeps what editors have changed since."
     )
 
     @transaction.atomic
@@ -36,10 +36,16 @@ class Command(BaseCommand):
         self.load_site_blocks()
         self.load_pages()
         self.load_treatments()
+        # German and Arabic versions of what is above, when the project has them (articles/demo/translated.py).
+        translated.load(translated.available(), self.count)
         clinics_demo.load(self.count)
 
         labels = ("categories", "tags", "authors", "articles", "site blocks", "pages", "treatments", "destinations")
-        for label in (*labels, "clinics", "destination pages"):
+        translations = ("article", "category", "tag", "site block", "page", "treatment")
+        # The translations' lines only when there are translations to load.
+        translated_labels = [f"{name} translations" for name in translations]
+        translated_labels = [label for label in translated_labels if self.created[label] or self.present[label]]
+        for label in (*labels, *translated_labels, "clinics", "destination pages"):
             created, present = self.created[label], self.present[label]
             self.stdout.write(f"{label.capitalize()}: {created} created, {present} already present.")
         self.stdout.write(self.style.SUCCESS(f"Demo content loaded ({self.images} images generated)."))

@@ -1,0 +1,114 @@
+"""
+The site's languages: which language a page is in, and where the same page is in the others.
+
+A page's language is the one its address names: ``/de/…`` is German, an address without a language prefix is
+in the site's own language (``LANGUAGE_CODE``, the first of ``LANGUAGES``). Neither the browser's
+``Accept-Language`` nor a cookie ever chooses it, so that an address always answers the same page to readers,
+search engines and the page cache (which keys pages by their address, magazine/pagecache/), and no response
+varies on ``Accept-Language``.
+
+``alternates()`` lists a page's versions in every language (the ``hreflang`` links, the language switcher):
+by default the same address in each language (``translate_url``); a page whose versions have addresses of their
+own (an article and its translations) names them.
+"""
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from babel.core import get_global
+from django.conf import settings
+from django.urls import translate_url
+from django.utils import translation
+
+
+def address_language(path):
+    """The language of the page at ``path``: its prefix (``/de/…``), else the site's language."""
+    return translation.get_language_from_path(path) or settings.LANGUAGE_CODE
+
+
+def language_choices():
+    """The choices of a model's language field (a callable: migrations do not change with the setting)."""
+    return settings.LANGUAGES
+
+
+def default_language():
+    return settings.LANGUAGE_CODE
+
+
+def reader_language(language=None):
+    """``language``, else the active one (a page's language), as one of LANGUAGES' codes."""
+    language = language or translation.get_language()
+    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+def is_right_to_left(language):
+    return translation.get_language_info(language)["bidi"]
+
+
+@lru_cache(maxsize=64)
+def open_graph_locale(language):
+    """Open Graph's ``language_TERRITORY`` of a language code: "en_GB", "de_DE", "ar_EG"."""
+    locale = translation.to_locale(language)
+    if "_" in locale:
+        return locale
+    likely = get_global("likely_subtags").get(locale, locale).split("_")
+    return f"{likely[0]}_{likely[-1]}" if len(likely) > 1 else locale
+
+
+class AddressLanguageMiddleware:
+    """
+    Activates the language the address names for the request (Django's LocaleMiddleware would also read the
+    browser's languages and a cookie for unprefixed addresses, and then mark every page ``Vary:
+    Accept-Language``). The previous language is restored afterwards, so that no request leaves its language to
+    the next one of its thread.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        language = address_language(request.path_info)
+        with translation.override(language):
+            request.LANGUAGE_CODE = language
+            response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response
+
+
+@dataclass(frozen=True)
+class Alternate:
+    language: str
+    name: str
+    url: str  # absolute
+    current: bool
+
+    @property
+    def right_to_left(self):
+        return is_right_to_left(self.language)
+
+
+def alternates(request, addresses=None, query=""):
+    """
+    The page's versions, one per language that has one, in the order of ``LANGUAGES``. ``addresses`` maps
+    languages to the paths of the versions that exist (an article's published translations); without it every
+    language has the page at the same address in its own prefix. ``query`` (``?page=2``) is added to each.
+    """
+    current = translation.get_language()
+    found = []
+    for language, name in settings.LANGUAGES:
+        if addresses is None:
+            path = request.path if language == current else translate_url(request.path, language)
+        else:
+            path = addresses.get(language)
+        if path:
+            found.append(Alternate(language, name, request.build_absolute_uri(path) + query, language == current))
+    return found
+
+
+def default_alternate(found, original_language=None):
+    """The ``x-default`` of a page's versions: the site language's, else the original's, else the first."""
+    for language in (settings.LANGUAGE_CODE, original_language):
+        for alternate in found:
+            if alternate.language == language:
+                return alternate
+    return found[0] if found else None
