@@ -23,7 +23,7 @@ def link_quotes_to_clinics_of_the_same_name(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("clinics", "0001_clinics_directory"),
-        ("quotes", "0011_clinics_quote_clinic_listing"),
+        ("quotes", "0013_treatment_translated_texts"),
     ]
 
     operations = [
