@@ -7,6 +7,7 @@ import subprocess
 import pytest
 from django.utils import translation
 
+from articles.models import Article
 from tests.validators import MISSING, VNU_JAR, demo_pages
 
 pytestmark = [
@@ -61,10 +62,15 @@ def test_the_quote_form_with_errors_has_no_html_error(client, tmp_path):
 def test_the_translated_pages_have_no_html_error(client, tmp_path, language):
     pages = demo_pages()
     documents = {}
+    # The demo's translation of its stroke article, and the other pages at their address in the language.
+    translated = Article.objects.published().get(translation_of__slug="stem-cell-therapy-after-stroke", language=language)
+    paths = {name: f"/{language}{pages[name]}" for name in ("home", "search results", "quote form", "not found")}
+    paths["article"] = translated.get_absolute_url()
+    assert paths["article"].startswith(f"/{language}/")
     with translation.override(language):
-        for name in ("home", "article", "search results", "quote form", "not found"):
-            documents[name] = client.get(pages[name]).content
-        documents["quote form with errors"] = client.post("/quote/", {}).content
+        for name, path in paths.items():
+            documents[name] = client.get(path).content
+        documents["quote form with errors"] = client.post(f"/{language}/quote/", {}).content
     assert f'<html lang="{language}"'.encode() in documents["home"]
     errors = html_errors(documents, tmp_path)
     assert not errors, "\n".join(errors)

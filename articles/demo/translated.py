@@ -8,6 +8,7 @@ medical reviewer like the English ones (the review gate holds for them too). As 
 what is missing is written: an article already loaded, or a text an editor has written in that language, stays.
 """
 
+import hashlib
 from datetime import timedelta
 
 from django.utils import timezone
@@ -77,9 +78,9 @@ def _load_article(language, data, count, bodies_dir):
     body = (bodies_dir / data["body_file"]).read_text(encoding="utf-8")
     translator = None
     if data.get("translator"):
-        translator, _ = Author.objects.get_or_create(
-            slug=slugify(data["translator"]), defaults={"name": data["translator"], "role": "Translator"}
-        )
+        # A name in another script has no Latin slug: one is made of its digest.
+        slug = slugify(data["translator"]) or "translator-" + hashlib.sha256(data["translator"].encode()).hexdigest()[:10]
+        translator, _ = Author.objects.get_or_create(slug=slug, defaults={"name": data["translator"], "role": "Translator"})
     reviewer = source.medical_reviewer
     fields = {
         "title": data["title"],

@@ -32,7 +32,10 @@ def test_loads_articles_across_categories_with_authors_and_a_reviewer():
     reviewer = Author.objects.get(slug="miriam-castell")
     assert reviewer.credentials.startswith("MD")
     assert reviewer.reviewed_articles.exists()
-    assert all(author.photo for author in Author.objects.all())
+    assert all(author.photo for author in Author.objects.filter(articles__isnull=False))
+    # The translators of the German and Arabic articles, Arabic names included, each with an address of their own.
+    translators = Author.objects.filter(translated_articles__isnull=False).distinct()
+    assert translators.count() >= 4 and all(translator.slug for translator in translators)
 
 
 def test_running_twice_duplicates_no_rows_and_no_files(media_root):
