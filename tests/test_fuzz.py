@@ -336,7 +336,8 @@ def test_patient_quote_page_never_fails_and_saves_only_valid_answers(content, cl
     response = client.post(content["patient_path"], fields)
     hypothesis.event(f"status {response.status_code}")
     after = counts()
-    assert response.status_code in {200, 302, 429}
+    # 409: a second acceptance (the examples share the request: an earlier one may have accepted its quote).
+    assert response.status_code in {200, 302, 409, 429}
     assert after[:2] == before[:2]
     if response.status_code == 302:
         assert after[2] - before[2] == 1
