@@ -30,7 +30,6 @@ django.setup()
 from django.apps import apps  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.urls import reverse  # noqa: E402
 
 from articles.models import Article  # noqa: E402
 from quotes.forms import new_form_token  # noqa: E402
@@ -46,8 +45,9 @@ def main(command, *args):
         print(Article.objects.published().order_by("-published_at").first().get_absolute_url())
     elif command == "paths":
         path, count = Path(args[0]), int(args[1])
-        slugs = Article.objects.published().order_by("?").values_list("slug", flat=True)[:count]
-        path.write_text("".join(reverse("articles:detail", kwargs={"slug": slug}) + "\n" for slug in slugs))
+        # Each at its address in its own language (/de/articles/… for a German one).
+        articles = Article.objects.published().order_by("?").only("slug", "language")[:count]
+        path.write_text("".join(article.get_absolute_url() + "\n" for article in articles))
     elif command == "tokens":
         path, count = Path(args[0]), int(args[1])
         path.write_text("".join(new_form_token() + "\n" for _ in range(count)))

@@ -130,6 +130,11 @@ class Browser:
         return next(fields for fields in parser.forms if any(name == field for name, _ in fields))
 
 
+# The block's title in the site's language: a field of its own per language (django-modeltranslation), the site's
+# first (title_en_gb, then title_de, ...).
+TITLE_FIELD = "title_" + os.environ.get("BENCH_SITE_LANGUAGE", "en-gb").replace("-", "_")
+
+
 def totp(hex_key, step=30, digits=6):
     """The authenticator app's current code (RFC 6238, django-otp's defaults)."""
     digest = hmac.new(bytes.fromhex(hex_key), struct.pack(">Q", int(time.time()) // step), hashlib.sha1).digest()
@@ -164,8 +169,8 @@ def quote_block_url(browser, base):
 
 
 def set_title(browser, change_url, title):
-    fields = browser.form(change_url, "title")
-    fields = [[name, title if name == "title" else value] for name, value in fields]
+    fields = browser.form(change_url, TITLE_FIELD)
+    fields = [[name, title if name == TITLE_FIELD else value] for name, value in fields]
     url, page = browser.post(change_url, fields + [["_save", "Save"]])
     return urllib.parse.urlsplit(url).path == "/admin/articles/siteblock/" and "errornote" not in page
 
@@ -191,7 +196,7 @@ def main(base_a, base_b, username, password, totp_key=""):
     change_url = quote_block_url(editor, base_a)
     if not check("the quote call-to-action block is listed in the admin", change_url is not None):
         return 1
-    original = dict(editor.form(change_url, "title"))["title"]
+    original = dict(editor.form(change_url, TITLE_FIELD))[TITLE_FIELD]
     # Several requests, so that every worker process of an instance has answered (and cached) the page: a cache
     # kept in a process would show up as one of them still serving the old title.
     pages = [reader.get(f"{base_b}/")[1] for _ in range(REPEAT)]

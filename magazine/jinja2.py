@@ -106,6 +106,23 @@ def mid_sentence(name):
     return name.lower() if translation.get_language().startswith("en") else name
 
 
+@lru_cache(maxsize=20_000)
+def _translated(language, message):
+    return translation.gettext(message)
+
+
+def gettext(message):
+    """``gettext(message)`` in the active language, each answer remembered: a page asks for a few dozen strings, and
+    Django's own walks its catalogues' fallbacks each time. The catalogues never change in a running process."""
+    return _translated(translation.get_language(), message)
+
+
+@receiver(setting_changed)
+def forget_translations(*, setting, **kwargs):
+    if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS", "INSTALLED_APPS"}:  # as Django's own catalogues
+        _translated.cache_clear()
+
+
 def environment(**options):
     # Pages show text that editors, readers and patients wrote: escaping is always on, whatever the options say.
     options.pop("autoescape", None)
@@ -114,7 +131,7 @@ def environment(**options):
     # Whitespace inside {% trans %} is collapsed, as in the catalogues (babel.cfg says the same to extraction).
     env.policies["ext.i18n.trimmed"] = True
     env.install_gettext_callables(
-        gettext=translation.gettext, ngettext=translation.ngettext, pgettext=translation.pgettext,
+        gettext=gettext, ngettext=translation.ngettext, pgettext=translation.pgettext,
         npgettext=translation.npgettext, newstyle=True,
     )  # fmt: skip
     env.globals.update(
