@@ -11,6 +11,7 @@ Fixtures for bench/run.sh, read from the benchmark's database with the server's 
     python bench/prepare.py csrf URL               a CSRF cookie and form token from the page at URL
     python bench/prepare.py forget-quotes          delete the quote requests earlier runs sent
     python bench/prepare.py vacuum                 VACUUM (ANALYZE) the database (PostgreSQL)
+    python bench/prepare.py language               the site's language (LANGUAGE_CODE)
 """
 
 import os
@@ -75,6 +76,10 @@ def main(command, *args):
         cookie = re.search(r"csrftoken=([^;]+)", cookies).group(1)
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
         print(cookie, token)
+    elif command == "language":
+        from django.conf import settings
+
+        print(settings.LANGUAGE_CODE)
     elif command == "forget-quotes":
         deleted, _ = QuoteRequest.objects.filter(email__endswith=BENCH_EMAIL_DOMAIN).delete()
         print(deleted)

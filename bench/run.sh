@@ -257,7 +257,7 @@ step "Two instances sharing PostgreSQL and Redis"
 set +e
 # The admin edits the block's title in the site's language (a field per language).
 export BENCH_SITE_LANGUAGE
-BENCH_SITE_LANGUAGE=$($PY manage.py shell -c "from django.conf import settings; print(settings.LANGUAGE_CODE)")
+BENCH_SITE_LANGUAGE=$($PY bench/prepare.py language)
 TWO_INSTANCES=$($PY bench/two_instances.py "$A" "http://127.0.0.1:$PORT_B" bench-admin "$ADMIN_PASSWORD" $ADMIN_TOTP_KEY)
 TWO_STATUS=$?
 set -e
