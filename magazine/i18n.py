@@ -112,3 +112,18 @@ def default_alternate(found, original_language=None):
             if alternate.language == language:
                 return alternate
     return found[0] if found else None
+
+
+def in_page_language(url):
+    """
+    An address editors wrote (a site block's link, "/quote/"), in the language of the page it is shown on: a link
+    to one of the site's own pages leads to that page in the reader's language ("/ar/quote/" on an Arabic page);
+    any other address is left as it is.
+    """
+    url = url or ""
+    if not url.startswith("/") or url.startswith("//"):
+        return url
+    # Editors write the site language's address (no prefix): it is found as that, then named in the page's language.
+    language = translation.get_language()
+    with translation.override(default_language()):
+        return translate_url(url, language)

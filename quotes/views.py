@@ -120,7 +120,9 @@ class QuoteRequestView(FormView):
         article = self.source_article(self.request.GET.get("article"))
         if article:
             initial["article"] = article.slug
-            if treatment := article.treatments.filter(is_active=True).first():
+            # A translation asks for the treatment of the article it translates (the catalogue names its original).
+            original = article.translation_of_id or article.pk
+            if treatment := Treatment.objects.filter(is_active=True, related_article_id=original).first():
                 initial["treatment"] = treatment.pk
         treatment_slug = self.request.GET.get("treatment", "")
         if SLUG_RE.fullmatch(treatment_slug):

@@ -218,3 +218,38 @@ def test_an_error_page_names_no_other_language(client):
         response = client.get(path)
         assert response.status_code == 404
         assert not alternates(response.content.decode()) and not SWITCHER_RE.search(response.content.decode())
+
+
+@pytest.mark.parametrize(
+    "language, url, expected",
+    [
+        ("ar", "/quote/", "/ar/quote/"),
+        ("de", "/quote/?treatment=knee", "/de/quote/?treatment=knee"),
+        ("en-gb", "/quote/", "/quote/"),
+        ("ar", "/no-such-page/", "/no-such-page/"),
+        ("ar", "https://example.org/cmtp", "https://example.org/cmtp"),
+        ("ar", "//example.org/x", "//example.org/x"),
+        ("ar", "", ""),
+    ],
+)
+def test_an_address_editors_wrote_leads_to_the_page_in_the_readers_language(language, url, expected):
+    from magazine.i18n import in_page_language
+
+    with translation.override(language):
+        assert in_page_language(url) == expected
+
+
+@pytest.mark.django_db
+def test_the_call_to_action_of_a_translation_leads_to_the_quote_form_in_its_language_with_its_treatment(client):
+    from articles.models import SiteBlock
+    from quotes.models import Treatment
+
+    source = make_article(title="Stem cell therapy after stroke")
+    arabic = translated(source, "ar", title="العلاج بالخلايا الجذعية")
+    treatment = Treatment.objects.create(name="Stem cell therapy", slug="stem-cell-therapy", related_article=source)
+    SiteBlock.objects.update_or_create(kind="quote_cta", defaults={"title": "Quote", "link_url": "/quote/"})
+    html = client.get(arabic.get_absolute_url()).content.decode()
+    link = re.search(r'<aside class="cta".*?<a class="button" href="([^"]+)"', html, re.DOTALL).group(1)
+    assert unescape(link) == f"/ar/quote/?article={arabic.slug}"
+    form = client.get(unescape(link)).content.decode()
+    assert re.search(rf'<option value="{treatment.pk}" selected>', form)
