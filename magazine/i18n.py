@@ -12,13 +12,16 @@ by default the same address in each language (``translate_url``); a page whose v
 own (an article and its translations) names them.
 """
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
+from html import unescape
 
 from babel.core import get_global
 from django.conf import settings
 from django.urls import translate_url
 from django.utils import translation
+from markupsafe import Markup, escape
 
 
 def address_language(path):
@@ -127,3 +130,22 @@ def in_page_language(url):
     language = translation.get_language()
     with translation.override(default_language()):
         return translate_url(url, language)
+
+
+# A link to one of the site's pages in sanitised HTML (nh3 writes every attribute double-quoted, "&" as "&amp;").
+SITE_LINK_RE = re.compile(r'(<a\b[^>]*?\shref=")(/(?!/)[^"]*)(")', re.IGNORECASE)
+
+
+def links_in_page_language(html):
+    """
+    Sanitised HTML editors wrote (a page's body, a site block) with its links to the site's own pages leading to
+    them in the page's language (``in_page_language``); nothing changes on a page in the site's language.
+    """
+    html = html or ""
+    if translation.get_language() == default_language() or 'href="/' not in html:
+        return Markup(html)  # nosec B704  # sanitised on save (nh3)
+
+    def localised(match):
+        return match.group(1) + str(escape(in_page_language(unescape(match.group(2))))) + match.group(3)
+
+    return Markup(SITE_LINK_RE.sub(localised, str(html)))  # nosec B704  # sanitised HTML; the new addresses escaped

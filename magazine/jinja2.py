@@ -25,7 +25,7 @@ from django.utils import translation
 from django.utils.formats import FORMAT_SETTINGS, localize
 from jinja2 import Environment
 
-from magazine.i18n import in_page_language
+from magazine.i18n import in_page_language, links_in_page_language
 from magazine.links import cached_reverse
 
 
@@ -142,6 +142,7 @@ def environment(**options):
     env.filters.update(
         date=date,
         in_page_language=in_page_language,  # an address editors wrote, in the page's language
+        links_in_page_language=links_in_page_language,  # the site's links of HTML editors wrote, likewise
         linebreaks=defaultfilters.linebreaks_filter,
         mid_sentence=mid_sentence,  # escapes the text itself, then marks it safe
         pluralize=defaultfilters.pluralize,

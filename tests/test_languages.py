@@ -253,3 +253,32 @@ def test_the_call_to_action_of_a_translation_leads_to_the_quote_form_in_its_lang
     assert unescape(link) == f"/ar/quote/?article={arabic.slug}"
     form = client.get(unescape(link)).content.decode()
     assert re.search(rf'<option value="{treatment.pk}" selected>', form)
+
+
+def test_the_site_links_of_html_editors_wrote_lead_to_the_page_in_the_readers_language():
+    from magazine.i18n import links_in_page_language
+
+    html = (
+        '<p>Use <a href="/quote/?treatment=knee&amp;x=1">the form</a>, <a href="https://example.org/">a site</a>,'
+        ' <a href="//example.org/x">another</a>, <a href="#top">the top</a> and <a class="more" href="/clinics/">'
+        "clinics</a>.</p>"
+    )
+    with translation.override("de"):
+        localised = str(links_in_page_language(html))
+    assert 'href="/de/quote/?treatment=knee&amp;x=1"' in localised and 'href="/de/clinics/"' in localised
+    assert 'href="https://example.org/"' in localised and 'href="//example.org/x"' in localised
+    assert 'href="#top"' in localised
+    with translation.override("en-gb"):
+        assert str(links_in_page_language(html)) == html
+
+
+@pytest.mark.django_db
+def test_a_translated_pages_links_to_the_quote_form_lead_to_the_form_in_its_language(client):
+    page = Page.objects.create(
+        slug="contact", title="Contact", summary="How to reach us.", body='<p>Use <a href="/quote/">the form</a>.</p>',
+        title_de="Kontakt", body_de='<p>Nutzen Sie das <a href="/quote/">Anfrageformular</a>.</p>',
+    )
+    german = client.get("/de" + page.get_absolute_url()).content.decode()
+    assert re.search(r'<a href="/de/quote/"[^>]*>Anfrageformular</a>', german)
+    english = client.get(page.get_absolute_url()).content.decode()
+    assert re.search(r'<a href="/quote/"[^>]*>the form</a>', english)
